@@ -1,0 +1,6 @@
+export * from "./users";
+export * from "./gitlab-connections";
+export * from "./credentials";
+export * from "./webhooks";
+export * from "./conversations";
+export * from "./system";

@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { DbHandle } from "@/db/client";
+import type { JobQueue } from "@/lib/jobs/queue";
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  db: "ok" | "down";
+  queue: "ok" | "down";
+  version: string;
+  errors?: Record<string, string>;
+}
+
+const TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
+}
+
+/** Check each part separately, so a failure names the part that is down. */
+export async function checkHealth(getDb: () => Promise<DbHandle>, getQueue: () => Promise<JobQueue>, version: string): Promise<HealthReport> {
+  const errors: Record<string, string> = {};
+  let db: HealthReport["db"] = "ok";
+  let queue: HealthReport["queue"] = "ok";
+  try {
+    const handle = await withTimeout(getDb(), "database");
+    await withTimeout(handle.db.execute(sql`select 1`), "database");
+  } catch (err) {
+    db = "down";
+    errors.db = err instanceof Error ? err.message : String(err);
+  }
+  try {
+    const q = await withTimeout(getQueue(), "queue");
+    await withTimeout(q.boss.getQueueSize("system.probe"), "queue");
+  } catch (err) {
+    queue = "down";
+    errors.queue = err instanceof Error ? err.message : String(err);
+  }
+  const ok = db === "ok" && queue === "ok";
+  return { status: ok ? "ok" : "degraded", db, queue, version, ...(ok ? {} : { errors }) };
+}

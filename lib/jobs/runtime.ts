@@ -1,0 +1,51 @@
+import { getDb } from "@/db";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { startQueue, type JobQueue } from "./queue";
+import { startWorker, type RunningWorker } from "./worker";
+import { handlers } from "./handlers";
+
+/**
+ * Process-wide queue and worker. Like the database handle, they live on globalThis because Next can
+ * evaluate this module in more than one bundle of the same process.
+ */
+const queueKey = Symbol.for("gitlab-agent.queue");
+const workerKey = Symbol.for("gitlab-agent.worker");
+type G = typeof globalThis & { [queueKey]?: Promise<JobQueue>; [workerKey]?: Promise<RunningWorker> };
+
+export function getQueue(): Promise<JobQueue> {
+  const g = globalThis as G;
+  if (!g[queueKey]) {
+    const env = getEnv();
+    g[queueKey] = getDb()
+      .then((handle) => startQueue(handle, { maintenanceIntervalSeconds: env.JOBS_MAINTENANCE_INTERVAL_SECONDS }))
+      .catch((err: unknown) => {
+        delete g[queueKey];
+        throw err;
+      });
+  }
+  return g[queueKey];
+}
+
+/** Start working jobs in this process (idempotent). */
+export function startProcessWorker(): Promise<RunningWorker> {
+  const g = globalThis as G;
+  g[workerKey] ??= (async () => {
+    const [queue, handle] = await Promise.all([getQueue(), getDb()]);
+    const worker = await startWorker(queue, handle.db, handlers);
+    log.info("worker started", { pid: process.pid, db: handle.kind });
+    return worker;
+  })();
+  return g[workerKey];
+}
+
+/** Stop the worker (finishing or releasing jobs in hand), the queue and the database, in that order. */
+export async function shutdownProcess(): Promise<void> {
+  const g = globalThis as G;
+  const worker = await g[workerKey];
+  await worker?.stop();
+  const queue = await g[queueKey]?.catch(() => undefined);
+  await queue?.stop({ graceful: false, timeout: 5_000 }).catch((err: unknown) => log.warn("queue stop failed", { err }));
+  const handle = await getDb().catch(() => undefined);
+  await handle?.close().catch(() => undefined);
+}
