@@ -1,0 +1,138 @@
+// Merge requests: create (source branch must exist, duplicates answer 409), get, list, edit,
+// changes / diffs / commits computed from the real repository.
+import { z } from "zod";
+import { fire, mrFor, paged, projectFor } from "./api-common";
+import { requireUser } from "./auth";
+import { created, ok, type ApiResult, type ApiRoute, type Ctx } from "./context";
+import { forbidden, invalid } from "./http";
+import { createMergeRequest, updateMergeRequest } from "./mr-service";
+import { validate, zBool, zInt, zIntList, zList, zStr } from "./params";
+import { mrEntity } from "./present-mrs";
+import { projectWebUrl } from "./present-projects";
+import type { MergeRequest } from "./store";
+
+function listMrs(ctx: Ctx): ApiResult {
+  const pa = projectFor(ctx);
+  if (pa.project.visibility === "private" && pa.level < 20) throw forbidden();
+  const q = ctx.query;
+  const state = q.get("state") ?? "all";
+  if (!["opened", "closed", "merged", "locked", "all"].includes(state)) throw invalid(["state"]);
+  const labels = (q.get("labels") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const search = q.get("search")?.toLowerCase() ?? "";
+  const iids = q.getAll("iids[]").concat(q.getAll("iids")).map(Number);
+  const list: MergeRequest[] = [];
+  for (const mr of pa.project.mergeRequests.values()) {
+    if (state !== "all" && mr.state !== state) continue;
+    if (q.has("source_branch") && mr.sourceBranch !== q.get("source_branch")) continue;
+    if (q.has("target_branch") && mr.targetBranch !== q.get("target_branch")) continue;
+    if (q.has("author_id") && String(mr.authorId) !== q.get("author_id")) continue;
+    if (!labels.every((l) => mr.labels.includes(l))) continue;
+    if (search && !mr.title.toLowerCase().includes(search) && !mr.description.toLowerCase().includes(search)) continue;
+    if (iids.length > 0 && !iids.includes(mr.iid)) continue;
+    list.push(mr);
+  }
+  const byUpdated = q.get("order_by") === "updated_at";
+  const dir = (q.get("sort") ?? "desc") === "asc" ? 1 : -1;
+  list.sort((a, b) => ((byUpdated ? a.updatedAt - b.updatedAt : a.createdAt - b.createdAt) || a.id - b.id) * dir);
+  return paged(ctx, list, (mr) => mrEntity(ctx.app, pa.project, mr, pa.user, false));
+}
+
+const CreateSchema = z.object({
+  source_branch: zStr, target_branch: zStr, title: zStr, description: zStr.optional(), labels: zList.optional(),
+  assignee_id: zInt.optional(), assignee_ids: zIntList.optional(), reviewer_ids: zIntList.optional(),
+  remove_source_branch: zBool.optional(), squash: zBool.optional(), target_project_id: zInt.optional(),
+});
+
+async function postMr(ctx: Ctx): Promise<ApiResult> {
+  const user = requireUser(ctx);
+  const pa = projectFor(ctx);
+  const input = validate(CreateSchema, ctx.input, ["source_branch", "target_branch", "title"]);
+  // create_merge_request_from needs push access (Developer) to the source project.
+  if (pa.level < 30) throw forbidden();
+  const { mr, event } = await createMergeRequest(ctx.app, pa.project, user, {
+    sourceBranch: input.source_branch, targetBranch: input.target_branch, title: input.title, description: input.description,
+    labels: input.labels, assigneeIds: input.assignee_ids ?? (input.assignee_id !== undefined ? [input.assignee_id] : undefined),
+    reviewerIds: input.reviewer_ids, removeSourceBranch: input.remove_source_branch, squash: input.squash,
+  });
+  fire(ctx, pa.project, event);
+  return created(mrEntity(ctx.app, pa.project, mr, user, true));
+}
+
+function getMr(ctx: Ctx): ApiResult {
+  const pa = projectFor(ctx);
+  return ok(mrEntity(ctx.app, pa.project, mrFor(ctx, pa), pa.user, true));
+}
+
+const EditSchema = z.object({
+  title: zStr.optional(), description: zStr.optional(), target_branch: zStr.optional(), state_event: z.enum(["close", "reopen"]).optional(),
+  labels: zList.optional(), add_labels: zList.optional(), remove_labels: zList.optional(), assignee_id: zInt.optional(),
+  assignee_ids: zIntList.optional(), reviewer_ids: zIntList.optional(),
+});
+
+async function putMr(ctx: Ctx): Promise<ApiResult> {
+  const user = requireUser(ctx);
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  if (pa.level < 30 && mr.authorId !== user.id) throw forbidden();
+  const input = validate(EditSchema, ctx.input);
+  const event = await updateMergeRequest(ctx.app, pa.project, mr, user, {
+    title: input.title, description: input.description, targetBranch: input.target_branch, stateEvent: input.state_event,
+    labels: input.labels, addLabels: input.add_labels, removeLabels: input.remove_labels, reviewerIds: input.reviewer_ids,
+    assigneeIds: input.assignee_ids ?? (input.assignee_id !== undefined ? (input.assignee_id === 0 ? [] : [input.assignee_id]) : undefined),
+  });
+  if (event) fire(ctx, pa.project, event);
+  return ok(mrEntity(ctx.app, pa.project, mr, user, true));
+}
+
+async function changes(ctx: Ctx): Promise<ApiResult> {
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  return ok({ ...mrEntity(ctx.app, pa.project, mr, pa.user, true), changes: cmp.diffs.map((d) => ({ ...d, generated_file: false })), overflow: false });
+}
+
+async function diffs(ctx: Ctx): Promise<ApiResult> {
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  return paged(ctx, cmp.diffs, (d) => ({ ...d, generated_file: false, collapsed: false, too_large: false }));
+}
+
+async function commits(ctx: Ctx): Promise<ApiResult> {
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  const web = projectWebUrl(ctx.app, pa.project);
+  return paged(ctx, cmp.commits, (c) => ({ ...c, trailers: {}, extended_trailers: {}, web_url: `${web}/-/commit/${c.id}` }));
+}
+
+/** `GET /merge_requests` scoped to the user (created_by_me by default). */
+function myMrs(ctx: Ctx): ApiResult {
+  const user = requireUser(ctx);
+  const state = ctx.query.get("state") ?? "all";
+  const scope = ctx.query.get("scope") ?? "created_by_me";
+  const list: { mr: MergeRequest; projectId: number }[] = [];
+  for (const mr of ctx.app.store.mergeRequests.values()) {
+    if (state !== "all" && mr.state !== state) continue;
+    if (scope === "created_by_me" && mr.authorId !== user.id) continue;
+    if (scope === "assigned_to_me" && !mr.assigneeIds.includes(user.id)) continue;
+    list.push({ mr, projectId: mr.projectId });
+  }
+  list.sort((a, b) => b.mr.createdAt - a.mr.createdAt);
+  return paged(ctx, list, ({ mr, projectId }) => {
+    const project = ctx.app.store.projects.get(projectId);
+    return project ? mrEntity(ctx.app, project, mr, user, false) : null;
+  });
+}
+
+export const mrRoutes: ApiRoute[] = [
+  { method: "GET", path: "/merge_requests", handler: myMrs },
+  { method: "GET", path: "/projects/:id/merge_requests", handler: listMrs },
+  { method: "POST", path: "/projects/:id/merge_requests", handler: postMr },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid", handler: getMr },
+  { method: "PUT", path: "/projects/:id/merge_requests/:merge_request_iid", handler: putMr },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/changes", handler: changes },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/diffs", handler: diffs },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/commits", handler: commits },
+];
+

@@ -1,0 +1,66 @@
+// Wires git smart HTTP (git-http.ts) to the sandbox: token authentication (OAuth token or PAT as the
+// Basic password, any username), effective access levels, lazy repository creation, push effects.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { projectAccess } from "./access";
+import { tryAuthenticate } from "./auth";
+import type { App } from "./context";
+import { handleGitRequest, type GitHttpDeps } from "./git-http";
+import { refreshAfterPush } from "./mr-service";
+import type { Project, User } from "./store";
+
+const GIT_PATH = /^\/((?:[^/]+\/)+[^/]+)\.git\//;
+
+function gitDeps(app: App): GitHttpDeps {
+  return {
+    resolveRepository(fullPath) {
+      const p = app.store.projectsByPath.get(fullPath.toLowerCase());
+      return p ? { projectId: p.id, dir: p.repo.dir, visibility: p.visibility } : null;
+    },
+    authenticate(_username, password) {
+      const principal = tryAuthenticate(app, password);
+      return principal ? { userId: principal.user.id, scopes: principal.scopes } : null;
+    },
+    accessLevel(userId, projectId) {
+      const p = app.store.projects.get(projectId);
+      const u = app.store.users.get(userId);
+      if (!p || !u) return 0;
+      return u.admin ? 60 : projectAccess(app.store, userId, p);
+    },
+    onPush(event) {
+      const project = app.store.projects.get(event.projectId);
+      const pusher = app.store.users.get(event.userId);
+      if (!project || !pusher) return;
+      const moved = new Map<string, string>();
+      for (const r of event.updatedRefs) if (r.ref.startsWith("refs/heads/")) moved.set(r.ref.slice("refs/heads/".length), r.after);
+      // MR diff refresh runs after the push answer, like GitLab's post-receive.
+      setImmediate(() => {
+        afterPush(app, project, pusher, moved).catch((error: unknown) => console.error("gitlab-sandbox: MR refresh after push failed", error));
+      });
+    },
+  };
+}
+
+/** Push side effects: activity timestamps, then new diff_refs (and a Merge Request Hook) for MRs whose source moved. */
+export async function afterPush(app: App, project: Project, pusher: User, moved: Map<string, string>): Promise<void> {
+  const now = Date.now();
+  project.lastActivityAt = now;
+  project.updatedAt = now;
+  project.hasCommits = true;
+  pusher.lastActivityAt = now;
+  if (moved.size === 0) return;
+  for (const u of await refreshAfterPush(app, project, pusher, moved)) app.webhooks.emit(project, u.event.flag, u.event.eventName, u.event.payload);
+}
+
+/** Creates the project's bare repository if needed, then hands the request to git http-backend. */
+export async function serveGit(app: App, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  const m = GIT_PATH.exec(pathname);
+  let fullPath = "";
+  try {
+    fullPath = decodeURIComponent(m?.[1] ?? "");
+  } catch {
+    fullPath = "";
+  }
+  const project = app.store.projectsByPath.get(fullPath.toLowerCase());
+  if (project) await app.repos.ensure(project);
+  await handleGitRequest(req, res, gitDeps(app));
+}
