@@ -5,7 +5,12 @@ import { defineConfig } from "@playwright/test";
 import { chromiumArgs, findChromium } from "./e2e/support/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3200);
-const baseURL = `http://127.0.0.1:${port}`;
+// "localhost", not 127.0.0.1: Next rewrites 127.0.0.1 to localhost in request URLs, and OAuth
+// redirect URIs must match exactly.
+const baseURL = `http://localhost:${port}`;
+// The app runs in demo mode: its built-in GitLab sandbox listens here (tests drive its control API).
+const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8939);
+process.env.E2E_SANDBOX_URL = `http://127.0.0.1:${sandboxPort}`;
 // Each run gets its own embedded database, so e2e never sees a developer's local data.
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "e2e-data-"));
 process.env.E2E_DATA_DIR = dataDir;
@@ -29,11 +34,12 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // scripts/test-all.mjs builds first; `next start` serves the production build.
-    command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+    command: `node node_modules/next/dist/bin/next start -p ${port}`,
     url: `${baseURL}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { DATA_DIR: dataDir, APP_URL: baseURL, LOG_LEVEL: "warn", NODE_ENV: "production" },
+    env: { DATA_DIR: dataDir, APP_URL: baseURL, LOG_LEVEL: "warn", NODE_ENV: "production", DEMO_MODE: "on", DEMO_SANDBOX_PORT: String(sandboxPort), HOOKS_SYNC_INTERVAL_MINUTES: "600" },
+    // (the periodic hook sweep stays out of the way of tests that delete hooks on purpose)
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -32,6 +32,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // each file gets its own database, so files may run in parallel; keep it modest on 2 cores
           maxWorkers: 2,
+          // vitest 4 requires projects with different worker settings to run in separate groups
+          sequence: { groupOrder: 1 },
         },
       },
     ],

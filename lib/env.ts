@@ -71,10 +71,64 @@ const schema = z.object({
   GITLAB_CLIENT_ID: z.string().min(1).optional(),
   GITLAB_CLIENT_SECRET: z.string().min(1).optional(),
   DEMO_MODE: z.enum(["auto", "on", "off"]).default("auto"),
+  DEMO_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(8929),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   WORKER_IN_PROCESS: z.enum(["auto", "on", "off"]).default("auto"),
   JOBS_MAINTENANCE_INTERVAL_SECONDS: positiveInt(30),
   JOBS_DEFAULT_EXPIRE_SECONDS: positiveInt(15 * 60),
+  /** which agent runs conversations: `scripted` (deterministic test agent) or `command` (a CLI agent) */
+  AGENT_RUNTIME: z.enum(["scripted", "command"], "must be scripted or command").default("scripted"),
+  AGENT_PRESET: z
+    .enum(["openhands", "claude-code", "codex", "gemini", "opencode", "custom"], "must be one of openhands, claude-code, codex, gemini, opencode, custom")
+    .optional(),
+  /** the shell command line of the `custom` preset, run with /bin/sh -c in the workspace */
+  AGENT_COMMAND: z.string().min(1).optional(),
+  AGENT_OUTPUT_FORMAT: z.enum(["jsonl", "text"], "must be jsonl or text").default("text"),
+  /** longest run, in seconds, before the agent's process group is killed */
+  AGENT_TIMEOUT: z.coerce.number().int().min(5, "must be at least 5 seconds, e.g. 1800").max(6 * 3600, "must be at most 21600 seconds (6 h)").default(1800),
+  /** agent runs one worker process works at the same time */
+  AGENT_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1, e.g. 2").max(64, "must be at most 64").default(2),
+  /** how often a running conversation proves its worker is alive; 4 missed beats mark it interrupted */
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1, "must be at least 1 second, e.g. 5").max(300, "must be at most 300 seconds").default(5),
+  /** `codex` preset: the model endpoint, an OpenAI Responses API base URL (Codex POSTs `{base}/responses`) */
+  AGENT_MODEL_BASE_URL: httpUrl("https://api.openai.com/v1").optional(),
+  /** `codex` preset: the model name sent to AGENT_MODEL_BASE_URL */
+  AGENT_MODEL: z.string().min(1).optional(),
+  /** `codex` preset: the NAME of the variable of this app's environment holding the endpoint's key */
+  AGENT_MODEL_API_KEY_ENV: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable, e.g. OPENAI_API_KEY")
+    .optional(),
+  /** `codex` preset: retries of a failing model endpoint (Codex's own default: 5 per turn) */
+  AGENT_MODEL_MAX_RETRIES: z.coerce.number().int().min(0, "must be 0 or more, e.g. 2").max(20, "must be at most 20").optional(),
+  /** demo mode with AGENT_PRESET=codex and no AGENT_MODEL_BASE_URL: port of the built-in model sandbox */
+  DEMO_MODEL_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(8930),
+  /** Cloud API: requests per minute per API key (token bucket: bursts up to this, then this rate) */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int("must be a whole number of requests per minute, e.g. 120")
+    .positive("must be a positive number of requests per minute, e.g. 120")
+    .default(120),
+  /**
+   * GitLab-triggered work: a bot account's personal access token, or a project/group access token.
+   * When set, that account writes the comments and merge requests; otherwise the triggering user's
+   * own connection does. Needs the `api` scope.
+   */
+  GITLAB_BOT_TOKEN: z.string().min(8, "must be a GitLab access token with the api scope (glpat-…)").optional(),
+  /** hours during which one author gets at most one "you cannot trigger the agent here" reply per issue or MR */
+  REFUSAL_REPLY_WINDOW_HOURS: z.coerce.number().int().min(0, "must be 0 or more hours, e.g. 24").max(24 * 365).default(24),
+  /** `1` enables the benchmark-only routes (`/api/bench/noop`); never set it in production */
+  BENCH_ROUTES: booleanish,
+  /** how often every connected user's webhooks are re-synced (installed, adopted, repaired), in minutes */
+  HOOKS_SYNC_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int("must be a whole number of minutes, e.g. 10")
+    .min(1, "must be at least 1 minute, e.g. 10")
+    .max(1440, "must be at most 1440 minutes (once a day)")
+    .refine((m) => m < 60 || m % 60 === 0, "must be below 60 or a whole number of hours (60, 120, …), e.g. 10")
+    .default(10),
+  /** GitLab requests the webhook sync and status checks keep in flight at once, per user */
+  HOOKS_SYNC_CONCURRENCY: z.coerce.number().int("must be a whole number, e.g. 6").min(1, "must be at least 1, e.g. 6").max(32, "must be at most 32").default(6),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET"> & {
@@ -99,7 +153,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const lines = result.error.issues.map((i) => {
       const name = String(i.path[0] ?? "environment");
       const raw = cleaned[name];
-      const shown = raw === undefined ? "unset" : name.includes("KEY") || name.includes("SECRET") ? `${raw.length} characters` : JSON.stringify(raw);
+      const shown = raw === undefined ? "unset" : name.includes("KEY") || name.includes("SECRET") || name.includes("TOKEN") ? `${raw.length} characters` : JSON.stringify(raw);
       return `${name} ${i.message} (got ${shown})`;
     });
     throw new EnvError(`Invalid configuration: ${lines.join("; ")}`);
@@ -109,6 +163,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (env.GITLAB_CLIENT_ID && !env.GITLAB_CLIENT_SECRET) {
     throw new EnvError("Invalid configuration: GITLAB_CLIENT_SECRET is required when GITLAB_CLIENT_ID is set (the OAuth application's secret)");
   }
+  if (env.AGENT_RUNTIME === "command" && !env.AGENT_PRESET) {
+    throw new EnvError("Invalid configuration: AGENT_PRESET is required when AGENT_RUNTIME=command (openhands, claude-code, codex, gemini, opencode or custom)");
+  }
+  if (env.AGENT_PRESET === "custom" && !env.AGENT_COMMAND) {
+    throw new EnvError("Invalid configuration: AGENT_COMMAND is required when AGENT_PRESET=custom (a shell command line, e.g. `my-agent --headless`)");
+  }
+  checkModelEndpoint(env, cleaned);
   const demoMode = env.DEMO_MODE === "on" || (env.DEMO_MODE === "auto" && !env.GITLAB_CLIENT_ID);
   let { ENCRYPTION_KEY, AUTH_SECRET } = env;
   if (!ENCRYPTION_KEY || !AUTH_SECRET) {
@@ -121,6 +182,24 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     AUTH_SECRET ??= persisted.authSecret;
   }
   return { ...env, ENCRYPTION_KEY, AUTH_SECRET, localMode, demoMode };
+}
+
+/**
+ * The `codex` preset's model endpoint. The key is named, not given, so it stays out of the app's own
+ * settings; it must not name one of them either (the agent process receives the variable it names).
+ */
+function checkModelEndpoint(env: z.infer<typeof schema>, source: Record<string, string | undefined>): void {
+  if (env.AGENT_MODEL_BASE_URL && !env.AGENT_MODEL) {
+    throw new EnvError("Invalid configuration: AGENT_MODEL is required when AGENT_MODEL_BASE_URL is set (the model name the endpoint serves, e.g. gpt-5-codex)");
+  }
+  const keyEnv = env.AGENT_MODEL_API_KEY_ENV;
+  if (!keyEnv) return;
+  if (keyEnv in schema.shape || keyEnv === "PATH" || keyEnv === "HOME") {
+    throw new EnvError(`Invalid configuration: AGENT_MODEL_API_KEY_ENV must not name one of this app's own settings (got ${keyEnv}): the agent receives that variable; use a dedicated one, e.g. OPENAI_API_KEY`);
+  }
+  if (!source[keyEnv]) {
+    throw new EnvError(`Invalid configuration: AGENT_MODEL_API_KEY_ENV names ${keyEnv}, which is not set; set ${keyEnv} to the model endpoint's API key`);
+  }
 }
 
 const localSecretsSchema = z.object({ encryptionKey: z.string().refine(isValidKey), authSecret: z.string().min(32) });

@@ -1,5 +1,15 @@
 import { AppShell } from "@/components/app-shell";
+import { AccountMenu } from "@/components/account-menu";
+import { DemoBanner } from "@/components/demo-banner";
+import { currentUser } from "@/lib/auth/current-user";
 
-export default function AppLayout({ children }: { children: React.ReactNode }) {
-  return <AppShell account={<a href="/sign-in" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">Sign in</a>}>{children}</AppShell>;
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentUser();
+  return (
+    <AppShell account={<AccountMenu user={user} />} banner={<DemoBanner />}>
+      {children}
+    </AppShell>
+  );
 }

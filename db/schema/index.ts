@@ -4,3 +4,5 @@ export * from "./credentials";
 export * from "./webhooks";
 export * from "./conversations";
 export * from "./system";
+export * from "./conversation-changes";
+export * from "./gitlab-comments";

@@ -15,3 +15,4 @@ export {
   tokenPrefixForDisplay,
   tokenRandomLength,
 } from "./tokens";
+export { appCipher } from "./app-cipher";

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type PgBoss from "pg-boss";
+import { getEnv } from "@/lib/env";
+import { cronForMinutes } from "@/lib/hooks/settings";
 
 /**
  * Every job the app knows, with its payload schema and queue policy. Payloads are validated when
@@ -16,9 +18,51 @@ export const jobDefinitions = {
     }),
     queue: { retryLimit: 3, retryDelay: 1, expireInSeconds: 60 } satisfies Omit<PgBoss.Queue, "name">,
   },
+  /**
+   * One agent run of a conversation (lib/conversations/run.ts). Never retried by the queue: a run
+   * has side effects (events, commits, pushes), and a worker that dies mid-run leaves the
+   * conversation to the sweeper, which marks it failed ("interrupted"). The lease is set per job
+   * to AGENT_TIMEOUT + a margin (lib/conversations/enqueue.ts); this default covers the maximum.
+   */
+  "agent.run": {
+    schema: z.object({ conversationId: z.uuid() }),
+    queue: { retryLimit: 0, expireInSeconds: 6 * 3600 + 900 } satisfies Omit<PgBoss.Queue, "name">,
+  },
+  /**
+   * One recorded webhook delivery: decide, check permissions, acknowledge on GitLab, start or
+   * continue a run (lib/resolver/process-delivery.ts). Every step is idempotent, so retries are
+   * safe; GitLab outages and rate limits are ridden out with backoff (5 retries, 2 s doubling).
+   */
+  "webhook.process": {
+    schema: z.object({ deliveryId: z.uuid() }),
+    queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 } satisfies Omit<PgBoss.Queue, "name">,
+  },
+  /**
+   * Installs, adopts and repairs one user's webhooks (lib/hooks/sync.ts): on every sign-in and from
+   * the periodic sweep. "stately" with `singletonKey: userId` keeps at most one sync per user queued
+   * and one running across all workers; the install itself is idempotent under per-resource locks.
+   */
+  "hooks.sync": {
+    schema: z.object({ userId: z.uuid(), reason: z.enum(["sign_in", "schedule", "manual"]).default("manual") }),
+    queue: { policy: "stately", retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 1800 } satisfies Omit<PgBoss.Queue, "name">,
+  },
+  /** Every HOOKS_SYNC_INTERVAL_MINUTES (pg-boss cron): queues `hooks.sync` for every connected user. */
+  "hooks.sweep": {
+    schema: z.object({}).loose(),
+    queue: { retryLimit: 1, retryDelay: 60, expireInSeconds: 600 } satisfies Omit<PgBoss.Queue, "name">,
+    cron: () => cronForMinutes(getEnv().HOOKS_SYNC_INTERVAL_MINUTES),
+  },
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;
 export type JobInput<N extends JobName> = z.input<(typeof jobDefinitions)[N]["schema"]>;
 export type JobData<N extends JobName> = z.output<(typeof jobDefinitions)[N]["schema"]>;
 export const jobNames = Object.keys(jobDefinitions) as JobName[];
+
+/** Jobs sent on a cron schedule by pg-boss (see startQueue), with their cron expression. */
+export function scheduledJobs(): { name: JobName; cron: string }[] {
+  return jobNames.flatMap((name) => {
+    const def = jobDefinitions[name];
+    return "cron" in def ? [{ name, cron: def.cron() }] : [];
+  });
+}

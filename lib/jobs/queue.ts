@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
 import { log } from "@/lib/log";
 import { pgliteExecutor } from "./pglite-adapter";
-import { jobDefinitions, jobNames, type JobInput, type JobName } from "./definitions";
+import { jobDefinitions, jobNames, scheduledJobs, type JobInput, type JobName } from "./definitions";
 
 export interface QueueOptions {
   maintenanceIntervalSeconds?: number;
@@ -20,11 +20,12 @@ export interface JobQueue {
  * own small pool. Queues are created up front (pg-boss 10 requires it) with each job's policy.
  */
 export async function startQueue(handle: DbHandle, options: QueueOptions = {}): Promise<JobQueue> {
+  const scheduled = scheduledJobs();
   const common: PgBoss.ConstructorOptions = {
     schema: "pgboss",
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
-    // Cron and clock monitoring are not used yet; they would only add polling.
-    schedule: false,
+    // pg-boss's cron (and its clock monitor) runs only when some job has a schedule (hooks.sweep).
+    schedule: scheduled.length > 0,
   };
   const boss =
     handle.kind === "pglite"
@@ -36,6 +37,8 @@ export async function startQueue(handle: DbHandle, options: QueueOptions = {}): 
     const existing = await boss.getQueue(name);
     if (!existing) await boss.createQueue(name, { name, ...jobDefinitions[name].queue });
   }
+  // Upserts: every process registers the same schedules; pg-boss sends each tick once in total.
+  for (const { name, cron } of scheduled) await boss.schedule(name, cron, {}, { tz: "UTC" });
   return {
     boss,
     async send(name, input, sendOptions) {

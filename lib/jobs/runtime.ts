@@ -4,6 +4,10 @@ import { log } from "@/lib/log";
 import { startQueue, type JobQueue } from "./queue";
 import { startWorker, type RunningWorker } from "./worker";
 import { handlers } from "./handlers";
+import { agentSettings } from "@/lib/conversations/agent-settings";
+import { queueEnqueuer } from "@/lib/conversations/enqueue";
+import { startSweeper } from "@/lib/conversations/sweeper";
+import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
 
 /**
  * Process-wide queue and worker. Like the database handle, they live on globalThis because Next can
@@ -32,9 +36,24 @@ export function startProcessWorker(): Promise<RunningWorker> {
   const g = globalThis as G;
   g[workerKey] ??= (async () => {
     const [queue, handle] = await Promise.all([getQueue(), getDb()]);
-    const worker = await startWorker(queue, handle.db, handlers);
+    const env = getEnv();
+    const worker = await startWorker(queue, handle.db, handlers, { concurrency: { "agent.run": env.AGENT_CONCURRENCY, "webhook.process": 4 } });
+    // Conversations whose worker died mid-run are failed ("interrupted") by every worker's sweeper.
+    const agent = agentSettings(env);
+    const sweeper = startSweeper(handle.db, {
+      staleAfterMs: agent.staleAfterMs,
+      everyMs: Math.max(agent.heartbeatMs * 2, 2_000),
+      enqueue: queueEnqueuer(queue, env.AGENT_TIMEOUT),
+      oauth: gitlabOAuthConfig,
+    });
     log.info("worker started", { pid: process.pid, db: handle.kind });
-    return worker;
+    return {
+      activeJobs: () => worker.activeJobs(),
+      async stop() {
+        await sweeper.stop();
+        await worker.stop();
+      },
+    };
   })();
   return g[workerKey];
 }

@@ -19,6 +19,8 @@ export interface WorkerOptions {
   pollingIntervalSeconds?: number;
   /** how long a shutdown waits for jobs in hand before aborting them (they are then retried) */
   shutdownGraceMs?: number;
+  /** jobs of one queue worked at the same time by this process (default 1); pg-boss 10 runs one fetch loop per work() call */
+  concurrency?: Partial<Record<JobName, number>>;
 }
 
 export interface RunningWorker {
@@ -37,27 +39,30 @@ export async function startWorker(queue: JobQueue, db: Database, handlers: Handl
   for (const name of Object.keys(handlers) as JobName[]) {
     const handler = handlers[name] as JobHandler<JobName>;
     const schema = jobDefinitions[name].schema;
-    await queue.boss.work<object>(
-      name,
-      { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
-      async (jobs: PgBoss.JobWithMetadata<object>[]) => {
-        for (const job of jobs) {
-          active.add(job.id);
-          const started = Date.now();
-          try {
-            const data = schema.parse(job.data);
-            const result = await handler(data, { db, jobId: job.id, attempt: job.retryCount, signal: controller.signal });
-            log.info("job done", { job: name, id: job.id, ms: Date.now() - started });
-            return result;
-          } catch (err) {
-            log.warn("job failed", { job: name, id: job.id, attempt: job.retryCount, err });
-            throw err;
-          } finally {
-            active.delete(job.id);
+    const loops = Math.max(1, options.concurrency?.[name] ?? 1);
+    for (let loop = 0; loop < loops; loop++) {
+      await queue.boss.work<object>(
+        name,
+        { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, includeMetadata: true },
+        async (jobs: PgBoss.JobWithMetadata<object>[]) => {
+          for (const job of jobs) {
+            active.add(job.id);
+            const started = Date.now();
+            try {
+              const data = schema.parse(job.data);
+              const result = await handler(data, { db, jobId: job.id, attempt: job.retryCount, signal: controller.signal });
+              log.info("job done", { job: name, id: job.id, ms: Date.now() - started });
+              return result;
+            } catch (err) {
+              log.warn("job failed", { job: name, id: job.id, attempt: job.retryCount, err });
+              throw err;
+            } finally {
+              active.delete(job.id);
+            }
           }
-        }
-      },
-    );
+        },
+      );
+    }
   }
   return {
     activeJobs: () => active.size,

@@ -1,12 +1,86 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { conversationStatuses, conversationTriggers } from "@/db/schema";
 import { EmptyState, PageHeader } from "@/components/app-shell";
+import { StatusBadge } from "@/components/status-badge";
+import { currentUser } from "@/lib/auth/current-user";
+import { listConversations } from "@/lib/conversations/queries";
 
 export const metadata = { title: "Conversations" };
+export const dynamic = "force-dynamic";
 
-export default function ConversationsPage() {
+const filters = z.object({
+  status: z.enum(conversationStatuses).optional().catch(undefined),
+  trigger: z.enum(conversationTriggers).optional().catch(undefined),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+
+function href(params: Record<string, string | undefined>) {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
+  const s = q.toString();
+  return `/conversations${s ? `?${s}` : ""}`;
+}
+
+export default async function ConversationsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in?callbackUrl=/conversations");
+  const f = filters.parse(await searchParams);
+  const { db } = await getDb();
+  const { items, nextCursor } = await listConversations(db, { userId: user.id, status: f.status, trigger: f.trigger, cursor: f.cursor, limit: 25 });
+  const chip = (active: boolean) => `rounded-full border px-3 py-1 text-xs ${active ? "border-brand-500 bg-brand-50 text-brand-700" : "border-slate-300 text-slate-600 hover:bg-slate-100"}`;
   return (
     <>
       <PageHeader title="Conversations" description="Every run of the agent, from the app, GitLab issues, merge requests and the API." />
-      <EmptyState title="No conversations yet">Launch one from Open Repository on the home page.</EmptyState>
+      <div className="mb-4 flex flex-wrap items-center gap-2" aria-label="Filters">
+        <span className="text-xs font-medium uppercase text-slate-500">Status</span>
+        <Link className={chip(!f.status)} href={href({ trigger: f.trigger })}>
+          all
+        </Link>
+        {conversationStatuses.map((s) => (
+          <Link key={s} className={chip(f.status === s)} href={href({ status: s, trigger: f.trigger })}>
+            {s}
+          </Link>
+        ))}
+        <span className="ml-4 text-xs font-medium uppercase text-slate-500">Trigger</span>
+        <Link className={chip(!f.trigger)} href={href({ status: f.status })}>
+          all
+        </Link>
+        {conversationTriggers.map((t) => (
+          <Link key={t} className={chip(f.trigger === t)} href={href({ status: f.status, trigger: t })}>
+            {t.replace("_", " ")}
+          </Link>
+        ))}
+      </div>
+      {items.length === 0 ? (
+        <EmptyState title={f.status || f.trigger ? "No conversations match these filters" : "No conversations yet"}>
+          {f.status || f.trigger ? <Link href="/conversations" className="underline">Clear filters</Link> : <Link href="/" className="underline">Launch one from Open Repository</Link>}
+        </EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="conversation-list">
+          {items.map((c) => (
+            <li key={c.id}>
+              <Link href={`/conversations/${c.id}`} className="flex items-center justify-between gap-4 px-4 py-3 hover:bg-slate-50">
+                <span className="min-w-0">
+                  <span className="block truncate font-medium">{c.title}</span>
+                  <span className="text-xs text-slate-500">
+                    {c.projectPath} @ {c.branch} · {c.trigger.replace("_", " ")} · {c.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                  </span>
+                </span>
+                <StatusBadge status={c.status} />
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {nextCursor ? (
+        <div className="mt-4 text-center">
+          <Link className="text-sm text-brand-700 underline" href={href({ status: f.status, trigger: f.trigger, cursor: nextCursor })}>
+            Older conversations
+          </Link>
+        </div>
+      ) : null}
     </>
   );
 }

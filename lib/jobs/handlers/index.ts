@@ -1,7 +1,14 @@
 import type { HandlerMap } from "../worker";
+import { hooksSweep, hooksSync } from "./hooks-sync";
 import { systemProbe } from "./system-probe";
+import { agentRun } from "./agent-run";
+import { webhookProcess } from "./webhook-process";
 
 /** Every job handler the worker runs. */
 export const handlers: HandlerMap = {
   "system.probe": systemProbe,
+  "agent.run": agentRun,
+  "webhook.process": webhookProcess,
+  "hooks.sync": hooksSync,
+  "hooks.sweep": hooksSweep,
 };

@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { getDb } from "@/db";
+import { listConversations } from "@/lib/conversations/queries";
+import { StatusBadge } from "@/components/status-badge";
+
+export async function RecentConversations({ userId }: { userId: string }) {
+  const { db } = await getDb();
+  const { items } = await listConversations(db, { userId, limit: 5 });
+  if (items.length === 0) return null;
+  return (
+    <section className="mt-8">
+      <div className="mb-3 flex items-baseline justify-between">
+        <h2 className="text-lg font-semibold">Recent conversations</h2>
+        <Link href="/conversations" className="text-sm text-brand-700 underline">
+          All conversations
+        </Link>
+      </div>
+      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        {items.map((c) => (
+          <li key={c.id}>
+            <Link href={`/conversations/${c.id}`} className="flex items-center justify-between gap-4 px-4 py-3 hover:bg-slate-50">
+              <span className="min-w-0">
+                <span className="block truncate font-medium">{c.title}</span>
+                <span className="text-xs text-slate-500">
+                  {c.projectPath} @ {c.branch} · {c.trigger}
+                </span>
+              </span>
+              <StatusBadge status={c.status} />
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

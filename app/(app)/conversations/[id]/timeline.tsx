@@ -1,0 +1,141 @@
+import type { ConversationStatus } from "@/db/schema";
+import type { StoredTimelineEvent, TimelineEvent } from "@/lib/conversations/event-types";
+import { renderMarkdown } from "@/lib/markdown/render";
+
+/** Outputs longer than this are collapsed behind a <details> (their last lines stay visible). */
+const COLLAPSE_LINES = 12;
+const COLLAPSE_CHARS = 1_500;
+
+const markdownClass =
+  "min-w-0 break-words text-sm leading-6 [&_a]:text-brand-700 [&_a]:underline [&_blockquote]:border-l-4 [&_blockquote]:border-slate-200 [&_blockquote]:pl-3 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.85em] [&_h1]:text-lg [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_p]:my-1.5 [&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-slate-900 [&_pre]:p-3 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_ul]:list-disc";
+
+export function Markdown({ text, className = "" }: { text: string; className?: string }) {
+  // renderMarkdown escapes all HTML and drops non-http(s) links, so this is safe to inject.
+  return <div className={`${markdownClass} ${className}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />;
+}
+
+export function Timeline({ events, status }: { events: StoredTimelineEvent[]; status: ConversationStatus }) {
+  if (events.length === 0) {
+    return (
+      <section className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600" data-testid="conversation-timeline">
+        {status === "queued" ? "Waiting for a worker to pick up this conversation…" : "Nothing has happened in this conversation yet."}
+      </section>
+    );
+  }
+  return (
+    <section aria-label="Timeline" className="space-y-2" data-testid="conversation-timeline">
+      <ol className="space-y-2">
+        {events.map((e) => (
+          <li key={e.seq} data-testid="timeline-event" data-kind={e.event.kind} data-seq={e.seq}>
+            <EventItem event={e.event} at={e.createdAt} />
+          </li>
+        ))}
+      </ol>
+      {status === "queued" ? <p className="text-center text-xs text-slate-500">Queued: waiting for a worker…</p> : null}
+    </section>
+  );
+}
+
+const editVerb = { create: "Created", modify: "Edited", delete: "Deleted" } as const;
+const outcomeText = { resolved: "Done", answered: "Answered", not_resolved: "Not resolved", failed: "Failed" } as const;
+
+function time(at: string) {
+  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+function EventItem({ event, at }: { event: TimelineEvent; at: string }) {
+  switch (event.kind) {
+    case "user_message":
+      return (
+        <div className="ml-auto max-w-[85%] rounded-lg bg-brand-50 px-4 py-2 ring-1 ring-brand-100">
+          <p className="mb-1 text-xs font-medium text-brand-700">You · {time(at)}</p>
+          <Markdown text={event.text} />
+        </div>
+      );
+    case "message":
+      return (
+        <div className="max-w-[85%] rounded-lg bg-white px-4 py-2 ring-1 ring-slate-200">
+          <p className="mb-1 text-xs font-medium text-slate-500">Agent · {time(at)}</p>
+          <Markdown text={event.text} />
+        </div>
+      );
+    case "command":
+      return (
+        <pre className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-emerald-300">
+          <span aria-hidden className="select-none text-slate-500">$ </span>
+          {event.command}
+        </pre>
+      );
+    case "output":
+      return <Output text={event.text} exitCode={event.exitCode} truncated={event.truncated} />;
+    case "file_edit":
+      return (
+        <p className="text-sm text-slate-700">
+          {editVerb[event.action]} <code className="rounded bg-slate-100 px-1 font-mono text-xs">{event.path}</code>
+        </p>
+      );
+    case "error":
+      return (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {event.message}
+        </p>
+      );
+    case "status":
+      return event.status ? (
+        <p className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500">
+          <span className="h-px flex-1 bg-slate-200" />
+          {event.text}
+          <span className="h-px flex-1 bg-slate-200" />
+        </p>
+      ) : (
+        <p className="text-xs text-slate-500">{event.text}</p>
+      );
+    case "result":
+      return (
+        <p className="text-sm text-slate-700">
+          <span className="font-medium">{outcomeText[event.outcome]}.</span>{" "}
+          {event.changedFiles.length > 0 ? `Changed ${event.changedFiles.join(", ")}.` : "No files changed."}
+        </p>
+      );
+    case "branch_pushed":
+      return (
+        <p className="text-sm text-slate-700">
+          Pushed branch{" "}
+          <a className="font-mono text-brand-700 underline" href={event.url} target="_blank" rel="noreferrer">
+            {event.branch}
+          </a>
+        </p>
+      );
+    case "merge_request":
+      return (
+        <p className="text-sm text-slate-700">
+          {event.reused ? "Merge request already open: " : "Opened merge request "}
+          <a className="text-brand-700 underline" href={event.url} target="_blank" rel="noreferrer">
+            !{event.iid}
+          </a>
+        </p>
+      );
+  }
+}
+
+function Output({ text, exitCode, truncated }: { text: string; exitCode?: number | null; truncated?: boolean }) {
+  const lines = text.split("\n");
+  const long = lines.length > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
+  const failed = exitCode !== undefined && exitCode !== null && exitCode !== 0;
+  const body = (
+    <pre className={`max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-md px-3 py-2 font-mono text-xs ${failed ? "bg-red-950 text-red-100" : "bg-slate-800 text-slate-100"}`}>
+      {truncated ? "… (earlier output cut)\n" : ""}
+      {text}
+    </pre>
+  );
+  const exit = exitCode !== undefined && exitCode !== null ? ` · exit ${exitCode}` : "";
+  if (!long) return body;
+  return (
+    <details className="rounded-md ring-1 ring-slate-200">
+      <summary className="cursor-pointer px-3 py-1.5 text-xs text-slate-600">
+        Output ({lines.length} lines{exit}) — {lines.filter(Boolean).at(-1)?.slice(0, 80)}
+      </summary>
+      {body}
+    </details>
+  );
+}

@@ -1,0 +1,38 @@
+import type { WebhookRow } from "@/lib/hooks/view";
+
+const badges: Record<WebhookRow["status"], { label: string; className: string }> = {
+  installed: { label: "Installed", className: "bg-emerald-100 text-emerald-800" },
+  not_installed: { label: "Not Installed", className: "bg-slate-200 text-slate-700" },
+  failed: { label: "Failed", className: "bg-red-100 text-red-800" },
+};
+
+/** The seed's three statuses: `Installed` (green), `Not Installed` (grey), `Failed` (red). */
+export function WebhookStatusBadge({ status, testId }: { status: WebhookRow["status"]; testId: string }) {
+  const badge = badges[status];
+  return (
+    <span data-testid={testId} data-status={status} className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-medium ${badge.className}`}>
+      {badge.label}
+    </span>
+  );
+}
+
+/** GitLab's own verdict on a hook that keeps failing (WebHooks::AutoDisabling). */
+export function AlertStatus({ row }: { row: Pick<WebhookRow, "alert_status" | "disabled_until" | "resource_type" | "resource_id"> }) {
+  const testId = `webhook-alert-${row.resource_type}-${row.resource_id}`;
+  if (row.alert_status === "temporarily_disabled") {
+    const until = row.disabled_until ? new Date(row.disabled_until).toLocaleString() : null;
+    return (
+      <p data-testid={testId} className="mt-1 text-xs text-amber-700">
+        Temporarily disabled by GitLab after repeated delivery failures{until ? ` (until ${until})` : ""}.
+      </p>
+    );
+  }
+  if (row.alert_status === "disabled") {
+    return (
+      <p data-testid={testId} className="mt-1 text-xs text-red-700">
+        Disabled by GitLab after repeated delivery failures. Delete it in GitLab, then press Reinstall.
+      </p>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { deleteSecretAction, type DeleteSecretState } from "@/app/actions/delete-secret";
+import { updateSecretAction, type UpdateSecretState } from "@/app/actions/update-secret";
+import type { SecretRow } from "./secrets-client";
+
+/** "2026-03-01 14:05 UTC": the same text on the server and in the browser, so hydration matches. */
+const formatUtc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
+export function SecretList({ secrets }: { secrets: SecretRow[] }) {
+  if (secrets.length === 0) {
+    return (
+      <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600" data-testid="secrets-empty">
+        No secrets yet. Secrets you add are given to the agent as environment variables.
+      </p>
+    );
+  }
+  return (
+    <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" data-testid="secret-list">
+      {secrets.map((s) => (
+        <SecretItem key={s.id} secret={s} />
+      ))}
+    </ul>
+  );
+}
+
+function SecretItem({ secret: s }: { secret: SecretRow }) {
+  const [mode, setMode] = useState<"view" | "edit" | "delete">("view");
+  const [updated, updateAction, updating] = useActionState<UpdateSecretState, FormData>(async (prev, data) => {
+    const result = await updateSecretAction(prev, data);
+    if (result.status === "success") setMode("view");
+    return result;
+  }, { status: "idle" });
+  const [deleted, deleteAction, deleting] = useActionState<DeleteSecretState, FormData>(deleteSecretAction, { status: "idle" });
+  const error = [updated, deleted].find((r) => r.status === "error")?.message;
+  return (
+    <li className="p-4" data-testid="secret-row" data-secret-name={s.name}>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <p className="font-mono text-sm font-medium">{s.name}</p>
+          {s.description ? <p className="text-sm text-slate-600">{s.description}</p> : null}
+          <p className="text-xs text-slate-500">
+            Value hidden · updated {formatUtc(s.updatedAt)}
+            {s.name === "GITLAB_TOKEN" ? " · overrides the token given to the agent" : ""}
+          </p>
+        </div>
+        {mode === "view" ? (
+          <div className="flex gap-2">
+            <button type="button" onClick={() => setMode("edit")} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50" aria-label={`Edit ${s.name}`}>
+              Edit
+            </button>
+            <button type="button" onClick={() => setMode("delete")} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50" aria-label={`Delete ${s.name}`}>
+              Delete
+            </button>
+          </div>
+        ) : null}
+      </div>
+      {mode === "edit" ? (
+        <form action={updateAction} className="mt-3 grid gap-2 md:grid-cols-[1fr_1fr_auto] md:items-end" data-testid="secret-edit-form">
+          <input type="hidden" name="id" value={s.id} />
+          <label className="text-xs font-medium">
+            New value <span className="font-normal text-slate-500">(empty keeps the current one)</span>
+            <input name="value" type="password" autoComplete="new-password" className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+          </label>
+          <label className="text-xs font-medium">
+            Description
+            <input name="description" defaultValue={s.description} maxLength={500} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+          </label>
+          <span className="flex gap-2">
+            <button type="button" onClick={() => setMode("view")} className="rounded-md px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100">
+              Cancel
+            </button>
+            <button type="submit" disabled={updating} className="rounded-md bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:bg-slate-300">
+              {updating ? "Saving…" : "Save"}
+            </button>
+          </span>
+        </form>
+      ) : null}
+      {mode === "delete" ? (
+        <form action={deleteAction} className="mt-3 flex flex-wrap items-center justify-end gap-2" data-testid="secret-delete-confirm">
+          <input type="hidden" name="id" value={s.id} />
+          <span className="text-xs text-slate-700">Runs from now on will not get {s.name}. This cannot be undone.</span>
+          <button type="button" onClick={() => setMode("view")} className="rounded-md px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100">
+            Cancel
+          </button>
+          <button type="submit" disabled={deleting} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-700 disabled:bg-slate-300">
+            {deleting ? "Deleting…" : "Delete secret"}
+          </button>
+        </form>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-2 text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </li>
+  );
+}

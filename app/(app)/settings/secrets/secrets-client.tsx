@@ -1,0 +1,67 @@
+"use client";
+
+import { useActionState, useEffect, useRef } from "react";
+import { createSecretAction, type CreateSecretState } from "@/app/actions/create-secret";
+import { SecretList } from "./secret-list";
+
+export interface SecretRow {
+  id: string;
+  name: string;
+  description: string;
+  updatedAt: string;
+}
+
+const input = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500";
+
+export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
+  const [state, action, pending] = useActionState<CreateSecretState, FormData>(createSecretAction, { status: "idle" });
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.status === "success") formRef.current?.reset();
+  }, [state]);
+  const fieldError = (name: string) => state.fieldErrors?.[name]?.[0];
+  return (
+    <div className="space-y-6">
+      <section className="rounded-lg border border-slate-200 bg-white p-5">
+        <h2 className="font-semibold">Secrets</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          Secrets are given to the agent as environment variables in every run. Values are encrypted and write-only: once saved, they are never shown again.
+        </p>
+        <div className="mt-3 rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" data-testid="gitlab-token-note">
+          <p className="font-medium">Using tokens with reduced scopes</p>
+          <p className="mt-1">
+            By default the agent gets your GitLab OAuth token as <code className="font-mono">GITLAB_TOKEN</code>. To restrict what the agent can do, define a secret named{" "}
+            <code className="font-mono">GITLAB_TOKEN</code> (for example a personal access token with only <code className="font-mono">read_api</code>): it overrides the default token given
+            to the agent. The app still uses your full OAuth token for its own work, such as pushing branches and opening merge requests, and the agent never has access to it.
+          </p>
+        </div>
+
+        <form ref={formRef} action={action} className="mt-4 grid gap-3 md:grid-cols-[1fr_1fr]" data-testid="secret-form">
+          <label className="text-sm font-medium">
+            Name
+            <input name="name" defaultValue={state.input?.name} required maxLength={100} autoComplete="off" spellCheck={false} placeholder="MY_API_KEY" className={`${input} font-mono`} aria-invalid={fieldError("name") ? true : undefined} />
+            {fieldError("name") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("name")}</span> : null}
+          </label>
+          <label className="text-sm font-medium">
+            Value
+            <input name="value" type="password" required autoComplete="new-password" className={input} aria-invalid={fieldError("value") ? true : undefined} />
+            {fieldError("value") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("value")}</span> : null}
+          </label>
+          <label className="text-sm font-medium md:col-span-2">
+            Description <span className="font-normal text-slate-500">(optional)</span>
+            <input name="description" defaultValue={state.input?.description} maxLength={500} className={input} />
+          </label>
+          <div className="flex items-center justify-between gap-3 md:col-span-2">
+            <p className={`text-sm ${state.status === "error" ? "text-red-700" : "text-emerald-700"}`} role={state.status === "error" ? "alert" : "status"}>
+              {state.message ?? ""}
+            </p>
+            <button type="submit" disabled={pending} className="h-9 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300">
+              {pending ? "Saving…" : "Add secret"}
+            </button>
+          </div>
+        </form>
+      </section>
+      <SecretList secrets={secrets} />
+    </div>
+  );
+}

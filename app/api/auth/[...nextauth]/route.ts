@@ -1,0 +1,4 @@
+import { handlers } from "@/lib/auth/config";
+
+export const { GET, POST } = handlers;
+export const dynamic = "force-dynamic";

@@ -1,0 +1,14 @@
+import { getDb } from "@/db";
+import { getEnv } from "@/lib/env";
+import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { deliveriesQuery, recentDeliveries } from "@/lib/hooks/deliveries";
+import { withUser } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** Recent deliveries of one row: `?resource_type=group&resource_id=12` (last 20 by default). */
+export const GET = withUser(async (req, { user }) => {
+  const query = deliveriesQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const { db } = await getDb();
+  return Response.json(await recentDeliveries(db, user.id, query, { oauth: gitlabOAuthConfig, concurrency: getEnv().HOOKS_SYNC_CONCURRENCY }));
+});

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { conversations } from "@/db/schema";
+import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
+import { listEvents } from "@/lib/conversations/events";
+import { getAccessToken } from "@/lib/gitlab/tokens";
+import { APP_URL, startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
+import { createSecret } from "@/lib/secrets/queries";
+import { createRuntime } from "./runtime";
+
+/**
+ * Issue 9 end to end: a GitLab issue labelled `openhands` is resolved by the REAL Codex CLI (the
+ * `codex` preset of the command runtime), whose model is the model sandbox. The GitLab sandbox
+ * delivers real webhooks, the worker acknowledges, Codex runs real commands in a real clone, the app
+ * pushes and opens the merge request, and the final comment carries Codex's last message.
+ */
+
+interface Note { id: number; body: string; system: boolean }
+
+const KEY_ENV = "CODEX_FLOW_TEST_MODEL_KEY";
+const MODEL_KEY = "sk-codex-flow-5151";
+
+let h: Harness;
+let model: ModelSandbox;
+let pid: number;
+let savedKey: string | undefined;
+
+const SEED = {
+  users: [{ username: "alice", personal_access_tokens: [{ name: "tests", scopes: ["api"] }] }],
+  groups: [{ path: "acme", tier: "premium" as const, members: [{ username: "alice", access_level: 50 }] }],
+  projects: [{ namespace: "acme", path: "site", files: { "README.md": "# Site\n" }, labels: ["openhands"] }],
+};
+
+beforeAll(async () => {
+  savedKey = process.env[KEY_ENV];
+  process.env[KEY_ENV] = MODEL_KEY;
+  [h, model] = await Promise.all([startHarness(SEED, { link: ["alice"] }), startModelSandbox({ apiKey: MODEL_KEY })]);
+  pid = h.ids["acme/site"]!;
+  await h.install({ resourceType: "project", resourceId: pid, resourcePath: "acme/site" });
+  // Production's agent.run, with the codex preset pointed at the model sandbox.
+  h.runDeps.runtime = createRuntime({ runtime: "command", preset: "codex", codex: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 } });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  await model?.close();
+  if (savedKey === undefined) delete process.env[KEY_ENV];
+  else process.env[KEY_ENV] = savedKey;
+});
+
+const createIssue = (title: string, description = "") => h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title, description });
+const notes = (iid: number) => h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
+const comment = (iid: number, body: string) => h.api("alice", "POST", `/projects/${pid}/issues/${iid}/notes`, { body });
+
+async function conversationOf(iid: number) {
+  return waitFor(`conversation for issue #${iid}`, () => h.conversationFor({ projectId: pid, issueIid: iid }));
+}
+
+async function finalOf(iid: number, conversationId: string): Promise<Note> {
+  return waitFor(`final comment on #${iid}`, async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent final/${conversationId}/`)), 50_000);
+}
+
+async function settled(conversationId: string) {
+  return waitFor("the conversation to end", async () => {
+    const [row] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conversationId));
+    return row && ["finished", "failed", "cancelled"].includes(row.status) ? row : null;
+  });
+}
+
+async function timeline(conversationId: string) {
+  return (await listEvents(h.t.handle.db, conversationId, 0, 1000)).map((e) => e.event);
+}
+
+describe("an issue resolved by the real Codex CLI", () => {
+  it("acks, shows Codex's command with its output, opens an MR with docs/hello.md, and posts Codex's last message", async () => {
+    const { iid } = await createIssue("Say hello", "create file docs/hello.md with content Hello from Codex");
+    await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+
+    // 1-2. The ack comment appears, linking the conversation.
+    const conv = await conversationOf(iid);
+    const ack = await waitFor("the ack comment", async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent ack/${conv.id} -->`)));
+    expect(ack.body).toContain(`${APP_URL}/conversations/${conv.id}`);
+
+    // 5. The final comment carries Codex's last message.
+    const final = await finalOf(iid, conv.id);
+    const row = await settled(conv.id);
+    expect(row).toMatchObject({ status: "finished", outcome: "resolved", runtime: "command:codex" });
+    expect(row.summary).toBe("Done. Created `docs/hello.md`.");
+    expect(final.body).toContain("Done. Created `docs/hello.md`.");
+
+    // 3. The timeline shows Codex's command with its output.
+    const events = await timeline(conv.id);
+    const command = events.find((e) => e.kind === "command" && e.command.includes("cat > docs/hello.md"));
+    expect(command).toBeDefined();
+    const commandId = command?.kind === "command" ? command.id : "";
+    expect(events).toContainEqual(expect.objectContaining({ kind: "output", commandId, exitCode: 0 }));
+    expect(events).toContainEqual({ kind: "message", text: "Done. Created `docs/hello.md`." });
+    expect(events).toContainEqual(expect.objectContaining({ kind: "result", outcome: "resolved", changedFiles: ["docs/hello.md"] }));
+
+    // 4. An MR exists whose branch holds docs/hello.md with that content, and the final comment links it.
+    const branch = `openhands/issue-${iid}-say-hello`;
+    const mrs = await h.api<{ web_url: string; source_branch: string }[]>("alice", "GET", `/projects/${pid}/merge_requests?state=opened&source_branch=${encodeURIComponent(branch)}`);
+    expect(mrs).toHaveLength(1);
+    const file = await fetch(`${h.gl.sandbox.url}/api/v4/projects/${pid}/repository/files/${encodeURIComponent("docs/hello.md")}/raw?ref=${encodeURIComponent(branch)}`, { headers: { "private-token": h.users.alice!.token } });
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe("Hello from Codex\n");
+    expect(final.body).toContain(mrs[0]!.web_url);
+
+    // Codex really talked to the model sandbox, with the key from the app's environment.
+    expect(model.requests().length).toBeGreaterThanOrEqual(2);
+    expect(model.requests().every((r) => r.authorization === `Bearer ${MODEL_KEY}`)).toBe(true);
+  }, 90_000);
+
+  it("ends as failed, with a final comment saying the model endpoint failed, when every model request fails", async () => {
+    model.setMode("fail");
+    try {
+      const { iid } = await createIssue("Endpoint down");
+      await comment(iid, "@openhands create file down.txt with content nope");
+      const conv = await conversationOf(iid);
+      const final = await finalOf(iid, conv.id);
+      expect(final.body).toContain("I could not finish: The model endpoint failed: unexpected status 503 Service Unavailable");
+      expect(await settled(conv.id)).toMatchObject({ status: "failed", outcome: "failed", error: expect.stringContaining("The model endpoint failed") });
+      const mrs = await h.api<unknown[]>("alice", "GET", `/projects/${pid}/merge_requests?state=opened&source_branch=${encodeURIComponent(`openhands/issue-${iid}-endpoint-down`)}`);
+      expect(mrs).toHaveLength(0);
+    } finally {
+      model.setMode("ok");
+    }
+  }, 90_000);
+
+  it("`run: env` through Codex shows the user's secrets (redacted in the timeline) and none of the app's", async () => {
+    const db = h.t.handle.db;
+    const userId = h.users.alice!.linked!.userId;
+    await createSecret(db, { userId, name: "MY_SECRET", value: "my-custom-secret-value" });
+    await createSecret(db, { userId, name: "GITLAB_TOKEN", value: "glpat-custom-flow-token" });
+    const oauthToken = await getAccessToken(db, userId, { oauth: h.gl.oauth });
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY, AUTH_SECRET: process.env.AUTH_SECRET };
+    Object.assign(process.env, { DATABASE_URL: "postgres://leak:leak-db-password@db/app", ENCRYPTION_KEY: "leak-encryption-key-0123", AUTH_SECRET: "leak-auth-secret-0123" });
+    try {
+      const { iid } = await createIssue("Print the environment");
+      await comment(iid, "@openhands run: env");
+      const conv = await conversationOf(iid);
+      await finalOf(iid, conv.id);
+      const events = await timeline(conv.id);
+      const output = events.map((e) => (e.kind === "output" ? e.text : "")).join("\n");
+      // Codex's command saw both secrets: the timeline shows where each value was (never the value).
+      expect(output).toContain("MY_SECRET=[redacted: secret MY_SECRET]");
+      expect(output).toContain("GITLAB_TOKEN=[redacted: secret GITLAB_TOKEN]");
+      const recorded = JSON.stringify(events);
+      for (const name of ["DATABASE_URL=", "ENCRYPTION_KEY=", "AUTH_SECRET=", `${KEY_ENV}=`]) expect(output).not.toContain(name);
+      for (const value of ["leak-db-password", "leak-encryption-key-0123", "leak-auth-secret-0123", oauthToken, MODEL_KEY, "glpat-custom-flow-token", "my-custom-secret-value"]) {
+        expect(recorded).not.toContain(value);
+      }
+      expect(recorded).not.toContain("GitLab OAuth token");
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }, 90_000);
+});

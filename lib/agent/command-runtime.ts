@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { outputEvent, type AgentEvent } from "./events";
+import { createParser } from "./parsers";
+import { formatFor, PRESETS, type Preset } from "./presets";
+import { LineSplitter, spawnGroup, timerMs } from "./process-group";
+import { resolveBinary } from "./resolve-binary";
+import type { AgentResult, AgentRuntime, AgentTask, EmitFn, RuntimeConfig } from "./runtime";
+
+/**
+ * Runs a CLI coding agent headless in the workspace, in its own process group, with exactly the
+ * task's environment. Its output is parsed into events as it streams; timeout and cancel end the
+ * whole group (SIGTERM, then SIGKILL after a second).
+ */
+
+/** Linux refuses a single argv element longer than 128 KiB (MAX_ARG_STRLEN); fail clearly instead. */
+const MAX_PROMPT_ARG_BYTES = 120 * 1024;
+const STDERR_TAIL_LINES = 20;
+const TAIL_CHARS = 4000;
+
+export function createCommandRuntime(config: RuntimeConfig): AgentRuntime {
+  const presetId = config.preset ?? (config.customCommand ? "custom" : undefined);
+  if (!presetId) throw new Error("The command runtime needs AGENT_PRESET (one of openhands, claude-code, codex, gemini, opencode, custom).");
+  const preset = PRESETS[presetId];
+  if (!preset) throw new Error(`Unknown AGENT_PRESET "${presetId}".`);
+  if (preset.id === "custom" && !config.customCommand?.trim()) throw new Error("AGENT_PRESET=custom needs AGENT_COMMAND.");
+  return { id: `command:${preset.id}`, label: preset.label, isTestAgent: false, run: (task, emit) => runCommandAgent(preset, config, task, emit) };
+}
+
+function tail(text: string, max = TAIL_CHARS): string {
+  return text.length > max ? text.slice(-max) : text;
+}
+
+async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: AgentTask, emit: EmitFn): Promise<AgentResult> {
+  if (task.signal.aborted) return { outcome: "failed", summary: "Cancelled before the agent started.", error: "Cancelled", cancelled: true };
+  const runDir = await mkdtemp(join(tmpdir(), "agent-run-"));
+  try {
+    const argv = preset.command(task.prompt, config);
+    const binary = await resolveBinary(argv[0] ?? "", task.env.PATH);
+    if (!binary) {
+      const error = `The agent binary "${argv[0]}" was not found on PATH or in node_modules/.bin.`;
+      await emit({ kind: "error", message: error });
+      return { outcome: "failed", summary: error, error };
+    }
+    if (preset.promptVia === "arg" && Buffer.byteLength(task.prompt) > MAX_PROMPT_ARG_BYTES) {
+      const error = `The prompt is too long to pass as an argument (${Buffer.byteLength(task.prompt)} bytes).`;
+      await emit({ kind: "error", message: error });
+      return { outcome: "failed", summary: error, error };
+    }
+    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir }) : {};
+    return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, emit);
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+async function supervise(binary: string, args: string[], preset: Preset, config: RuntimeConfig, task: AgentTask, env: Record<string, string>, emit: EmitFn): Promise<AgentResult> {
+  const parser = createParser(formatFor(preset, config));
+  let lastMessage: string | null = null;
+  let stdoutTail = "";
+  let stderrLines: string[] = [];
+  let emitError: unknown = null;
+  let chain: Promise<void> = Promise.resolve();
+  let killGroup = (): void => undefined;
+
+  // Events are delivered strictly in order, one at a time; a failing sink stops the agent.
+  const push = (event: AgentEvent): void => {
+    if (event.kind === "message") lastMessage = event.text;
+    chain = chain
+      .then(async () => { if (emitError === null) await emit(event); })
+      .catch((err: unknown) => { emitError ??= err; killGroup(); });
+  };
+
+  const onStdoutLines = (lines: string[]): void => {
+    let plain: string[] = [];
+    const flushPlain = (): void => {
+      if (plain.some((l) => l.trim() !== "")) push(outputEvent(plain.join("\n")));
+      plain = [];
+    };
+    for (const line of lines) {
+      let events: AgentEvent[] | null = null;
+      if (parser && line.trimStart().startsWith("{")) {
+        try {
+          events = parser.parseJson(JSON.parse(line) as unknown);
+        } catch {
+          events = null; // not JSON after all: plain output
+        }
+      }
+      if (events === null) {
+        plain.push(line);
+        stdoutTail = tail(`${stdoutTail}${line}\n`);
+      } else {
+        flushPlain();
+        events.forEach(push);
+      }
+    }
+    flushPlain();
+  };
+  const onStderrLines = (lines: string[]): void => {
+    if (lines.some((l) => l.trim() !== "")) push(outputEvent(lines.join("\n")));
+    stderrLines = [...stderrLines, ...lines.filter((l) => l.trim() !== "")].slice(-STDERR_TAIL_LINES);
+  };
+  const stdout = new LineSplitter(onStdoutLines);
+  const stderr = new LineSplitter(onStderrLines);
+
+  const proc = spawnGroup(binary, args, {
+    cwd: task.workspaceDir,
+    env,
+    stdin: preset.promptVia === "stdin" ? task.prompt : undefined,
+    onStdout: (c) => stdout.push(c),
+    onStderr: (c) => stderr.push(c),
+  });
+  killGroup = proc.killGroup;
+
+  let cancelled = false;
+  let timedOut = false;
+  const onAbort = (): void => { cancelled = true; proc.killGroup(); };
+  task.signal.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => { timedOut = true; proc.killGroup(); }, timerMs(task.timeoutMs));
+
+  const { code, signal } = await proc.done;
+  clearTimeout(timer);
+  task.signal.removeEventListener("abort", onAbort);
+  stdout.flush();
+  stderr.flush();
+  parser?.finish().forEach(push);
+
+  const summaryText = (): string => parser?.summary() ?? lastMessage ?? (stdoutTail.trim() || "The agent finished without a final message.");
+  let result: AgentResult;
+  if (cancelled) {
+    push({ kind: "status", text: "Cancelled." });
+    result = { outcome: "failed", summary: lastMessage ?? "Cancelled.", error: "Cancelled", cancelled: true };
+  } else if (timedOut) {
+    const error = `Timed out after ${Math.round(task.timeoutMs / 1000)} s.`;
+    push({ kind: "error", message: error });
+    result = { outcome: "failed", summary: lastMessage ?? error, error, timedOut: true };
+  } else {
+    const failure = parser?.failure() ?? null;
+    if (code === 0 && failure === null) {
+      result = { outcome: "resolved", summary: summaryText() };
+    } else {
+      const exit = code === null ? `The agent was killed by ${signal ?? "a signal"}.` : `The agent exited with code ${code}.`;
+      const error = failure ?? (stderrLines.length > 0 ? tail(stderrLines.join("\n")) : exit);
+      // The stream already showed a reported failure; otherwise say why the run failed.
+      if (failure === null) push({ kind: "error", message: code === 0 ? error : `${exit}\n${error === exit ? "" : error}`.trim() });
+      result = { outcome: "failed", summary: lastMessage ?? error, error };
+    }
+  }
+  await chain;
+  if (emitError !== null && !result.cancelled) {
+    const message = emitError instanceof Error ? emitError.message : String(emitError);
+    return { outcome: "failed", summary: result.summary, error: `Could not record an agent event: ${message}` };
+  }
+  return result;
+}

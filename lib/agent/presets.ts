@@ -1,0 +1,178 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { OutputFormat } from "./parsers";
+import type { RuntimeConfig } from "./runtime";
+
+/**
+ * Headless CLI agents the `command` runtime can run. Each entry is declarative: the argv for a prompt,
+ * how the prompt is passed, the output dialect, and optional per-run setup (config files in a
+ * directory outside the workspace that the runtime deletes afterwards).
+ *
+ * `verified` means "run end to end in our tests against a real binary"; the others follow the tools'
+ * documentation but are not exercised in CI.
+ */
+export type PresetId = "openhands" | "claude-code" | "codex" | "gemini" | "opencode" | "custom";
+
+export interface PresetContext {
+  prompt: string;
+  workspaceDir: string;
+  config: RuntimeConfig;
+  /** A fresh directory outside the workspace, deleted after the run. */
+  runDir: string;
+}
+
+export interface Preset {
+  id: PresetId;
+  label: string;
+  /** argv; argv[0] is resolved on the agent's PATH, then in node_modules/.bin. */
+  command(prompt: string, config: RuntimeConfig): string[];
+  promptVia: "arg" | "stdin";
+  format: OutputFormat;
+  /** Per-run preparation; returns variables added to the agent's environment. */
+  setup?(ctx: PresetContext): Promise<Record<string, string>>;
+  verified: boolean;
+}
+
+/**
+ * Prompts travel as one argv element. A leading "-" would be read as an option by the agent's
+ * argument parser, so such a prompt gets a leading space (meaningless to a model).
+ */
+export function promptArg(prompt: string): string {
+  return prompt.startsWith("-") ? ` ${prompt}` : prompt;
+}
+
+/** TOML basic strings accept JSON's escapes for everything JSON.stringify produces. */
+function tomlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function codexConfigToml(codex: NonNullable<RuntimeConfig["codex"]>): string {
+  const lines = [
+    `model_provider = "agent"`,
+    `model = ${tomlString(codex.model)}`,
+    ``,
+    `[model_providers.agent]`,
+    `name = "agent"`,
+    `base_url = ${tomlString(codex.baseUrl)}`,
+    // "chat" is refused by current Codex versions (issue 9).
+    `wire_api = "responses"`,
+  ];
+  if (codex.apiKeyEnv) lines.push(`env_key = ${tomlString(codex.apiKeyEnv)}`);
+  if (codex.maxRetries !== undefined) {
+    const n = Math.max(0, Math.floor(codex.maxRetries));
+    lines.push(`request_max_retries = ${n}`, `stream_max_retries = ${n}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What every Codex run gets, endpoint or not: the endpoint's key stays with Codex (the commands the
+ * model runs do not see it; they do see the user's secrets), and no usage analytics leave the machine.
+ */
+export function codexPolicyToml(codex: RuntimeConfig["codex"]): string {
+  const lines = [`[shell_environment_policy]`, `inherit = "all"`];
+  if (codex?.apiKeyEnv) lines.push(`exclude = [${tomlString(codex.apiKeyEnv)}]`);
+  lines.push(``, `[analytics]`, `enabled = false`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Per-run files and variables of a Codex run, all inside `runDir` (outside the workspace; the runtime
+ * deletes it afterwards): CODEX_HOME with config.toml (Codex also keeps its sessions, logs and state
+ * databases there), and a private TMPDIR. Codex refuses to create its helper binaries under the shared
+ * temp dir (a warning on every run); a TMPDIR of our own also keeps the run's temp files with the run.
+ * The endpoint's key is read from the app's environment (the variable named by `apiKeyEnv`) and given
+ * to Codex alone; when the app does not define it, a user secret of that name is used.
+ */
+export async function codexSetup({ runDir, config }: PresetContext): Promise<Record<string, string>> {
+  const home = join(runDir, "codex-home");
+  const tmp = join(runDir, "tmp");
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await mkdir(tmp, { recursive: true, mode: 0o700 });
+  const toml = [config.codex ? codexConfigToml(config.codex) : "", codexPolicyToml(config.codex)].filter(Boolean).join("\n");
+  await writeFile(join(home, "config.toml"), toml, { mode: 0o600 });
+  const env: Record<string, string> = { CODEX_HOME: home, TMPDIR: tmp };
+  const keyEnv = config.codex?.apiKeyEnv;
+  const key = keyEnv ? process.env[keyEnv] : undefined;
+  if (keyEnv && key) env[keyEnv] = key;
+  return env;
+}
+
+export const PRESETS: Record<PresetId, Preset> = {
+  // OpenHands CLI headless mode with JSONL events; --override-with-envs makes it honour
+  // LLM_MODEL / LLM_API_KEY / LLM_BASE_URL from the environment (given as user secrets).
+  // Source: https://docs.openhands.dev/openhands/usage/cli/headless and https://pypi.org/project/openhands/
+  openhands: {
+    id: "openhands",
+    label: "OpenHands CLI",
+    command: (prompt) => ["openhands", "--headless", "--json", "--override-with-envs", `--task=${promptArg(prompt)}`],
+    promptVia: "arg",
+    format: "openhands",
+    verified: false,
+  },
+  // Claude Code print mode with streamed JSON messages (--verbose is required with stream-json).
+  // acceptEdits + an allow-list instead of bypassPermissions, which refuses to run as root.
+  // Source: https://docs.claude.com/en/docs/claude-code/headless (flags table, "Streaming JSON output")
+  "claude-code": {
+    id: "claude-code",
+    label: "Claude Code",
+    command: (prompt) => ["claude", "-p", promptArg(prompt), "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"],
+    promptVia: "arg",
+    format: "claude",
+    verified: false,
+  },
+  // Codex CLI non-interactive mode with JSONL events; stdin stays closed (it would wait on it).
+  // Source: https://developers.openai.com/codex/noninteractive ; flags and events checked with
+  // codex-cli 0.169.0 (issue 9).
+  codex: {
+    id: "codex",
+    label: "Codex CLI",
+    command: (prompt) => ["codex", "exec", "--json", "--skip-git-repo-check", "-s", "workspace-write", promptArg(prompt)],
+    promptVia: "arg",
+    format: "codex",
+    // A per-run CODEX_HOME keeps the model endpoint per deployment and leaves no state behind.
+    setup: codexSetup,
+    // Run end to end against the real binary: lib/agent/codex.int.test.ts, codex-gitlab.int.test.ts.
+    verified: true,
+  },
+  // Gemini CLI headless mode (-p/--prompt) with JSONL events; yolo approval so tools run unattended.
+  // Source: https://geminicli.com/docs/cli/headless ("Output formats", "Streaming JSON output")
+  gemini: {
+    id: "gemini",
+    label: "Gemini CLI",
+    command: (prompt) => ["gemini", `--prompt=${promptArg(prompt)}`, "--output-format", "stream-json", "--approval-mode=yolo"],
+    promptVia: "arg",
+    format: "gemini",
+    verified: false,
+  },
+  // OpenCode non-interactive run with newline-delimited JSON events.
+  // Source: https://opencode.ai/docs/cli ("run": `opencode run --format json "…"`)
+  opencode: {
+    id: "opencode",
+    label: "OpenCode",
+    command: (prompt) => ["opencode", "run", "--format", "json", promptArg(prompt)],
+    promptVia: "arg",
+    format: "opencode",
+    verified: false,
+  },
+  // Any command line (AGENT_COMMAND) run by /bin/sh; the prompt is in $AGENT_PROMPT and on stdin.
+  // Output: AGENT_OUTPUT_FORMAT = "jsonl" (AgentEvent JSON per line, or Codex lines) or "text".
+  custom: {
+    id: "custom",
+    label: "Custom command",
+    command: (_prompt, config) => ["/bin/sh", "-c", config.customCommand ?? ""],
+    promptVia: "stdin",
+    format: "text",
+    async setup({ prompt }) {
+      return { AGENT_PROMPT: prompt };
+    },
+    verified: false,
+  },
+};
+
+export const PRESET_IDS = Object.keys(PRESETS) as PresetId[];
+
+/** The output format of a run: the preset's, except `custom`, which takes AGENT_OUTPUT_FORMAT. */
+export function formatFor(preset: Preset, config: RuntimeConfig): OutputFormat {
+  return preset.id === "custom" ? (config.customFormat ?? "text") : preset.format;
+}

@@ -1,0 +1,65 @@
+import type { AgentEvent } from "./events";
+import { createCommandRuntime } from "./command-runtime";
+import type { PresetId } from "./presets";
+import { createScriptedRuntime } from "./scripted-runtime";
+
+/**
+ * The agent runtime interface. A runtime gets a prepared workspace, a prompt and an environment, emits
+ * events while it works and returns an outcome. It never pushes or talks to GitLab: the app does that.
+ *
+ * Outcome meanings:
+ * - resolved: the agent finished and (probably) changed files; the caller downgrades to `answered`
+ *   when the workspace shows no change;
+ * - answered: the agent only replied (summary holds the answer);
+ * - not_resolved: the agent finished without doing what was asked;
+ * - failed: the agent crashed, was cancelled or timed out (see `error`, `timedOut`, `cancelled`).
+ */
+export type AgentOutcome = "resolved" | "not_resolved" | "answered" | "failed";
+
+export interface AgentTask {
+  workspaceDir: string;
+  prompt: string;
+  /** The WHOLE environment of the agent process (see buildAgentEnv); nothing else is inherited. */
+  env: Record<string, string>;
+  conversationId: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export interface AgentResult {
+  outcome: AgentOutcome;
+  summary: string;
+  error?: string;
+  timedOut?: boolean;
+  cancelled?: boolean;
+}
+
+export type EmitFn = (e: AgentEvent) => Promise<void> | void;
+
+export interface AgentRuntime {
+  id: string;
+  label: string;
+  isTestAgent: boolean;
+  run(task: AgentTask, emit: EmitFn): Promise<AgentResult>;
+}
+
+export interface RuntimeConfig {
+  runtime: "scripted" | "command";
+  preset?: PresetId;
+  /** For preset `custom` (AGENT_COMMAND): a shell command line run with /bin/sh -c. */
+  customCommand?: string;
+  /** For preset `custom` (AGENT_OUTPUT_FORMAT). */
+  customFormat?: "jsonl" | "text";
+  /**
+   * For preset `codex`: the model endpoint written to the per-run CODEX_HOME/config.toml. `apiKeyEnv`
+   * names the variable holding the endpoint's key (read from the app's environment, given to Codex
+   * only); `maxRetries` caps Codex's retries of a failing endpoint (its default is 5 per stream).
+   */
+  codex?: { baseUrl: string; model: string; apiKeyEnv?: string; maxRetries?: number };
+}
+
+/** Picks the runtime for a deployment (AGENT_RUNTIME / AGENT_PRESET). Throws on an unusable config. */
+export function createRuntime(config: RuntimeConfig): AgentRuntime {
+  if (config.runtime === "scripted") return createScriptedRuntime();
+  return createCommandRuntime(config);
+}

@@ -1,0 +1,164 @@
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { outputEvent } from "./events";
+import { LineSplitter, spawnGroup, timerMs } from "./process-group";
+import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
+import { parseInstructions, type Instruction } from "./scripted-instructions";
+import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
+
+/**
+ * The deterministic test agent: follows the plain instructions of scripted-instructions.ts and emits
+ * the same kinds of events a real agent would (a plan, shell commands with output, file edits, a
+ * closing message). Used by tests and the demo; the UI labels it as a test agent.
+ */
+export function createScriptedRuntime(): AgentRuntime {
+  return { id: "scripted", label: "Test agent (scripted)", isTestAgent: true, run: runScripted };
+}
+
+class Stopped extends Error {}
+
+function describe(i: Instruction): string {
+  switch (i.type) {
+    case "create": return `create \`${i.path}\``;
+    case "append": return `append to \`${i.path}\``;
+    case "delete": return `delete \`${i.path}\``;
+    case "answer": return "answer your question";
+    case "fail": return "stop with a failure";
+    case "sleep": return `wait ${i.seconds} s`;
+    case "run": return `run \`${i.command}\``;
+  }
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Stopped());
+    const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(); }, ms);
+    const onAbort = (): void => { clearTimeout(timer); reject(new Stopped()); };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Runs one `run:` command in its own process group; abort kills the group. */
+async function runCommand(task: AgentTask, command: string, signal: AbortSignal, emit: EmitFn, id: string): Promise<void> {
+  await emit({ kind: "command", id, command });
+  let output = "";
+  const collect = new LineSplitter((lines) => { output += `${lines.join("\n")}\n`; });
+  const proc = spawnGroup("/bin/sh", ["-c", command], { cwd: task.workspaceDir, env: task.env, onStdout: (c) => collect.push(c), onStderr: (c) => collect.push(c) });
+  const onAbort = (): void => proc.killGroup();
+  signal.addEventListener("abort", onAbort, { once: true });
+  const { code } = await proc.done.finally(() => signal.removeEventListener("abort", onAbort));
+  collect.flush();
+  await emit(outputEvent(output, { commandId: id, exitCode: code }));
+  if (signal.aborted) throw new Stopped();
+}
+
+async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> {
+  const instructions = parseInstructions(task.prompt);
+  if (instructions.length === 0) {
+    const summary = "I found no instruction I understand. The test agent follows lines such as `create file PATH with content TEXT`, `append TEXT to PATH`, `delete file PATH`, `answer: TEXT`, `fail: REASON`, `sleep N` and `run: COMMAND`.";
+    await emit({ kind: "message", text: summary });
+    return { outcome: "not_resolved", summary };
+  }
+
+  const signal = AbortSignal.any([task.signal, AbortSignal.timeout(timerMs(task.timeoutMs))]);
+  const done: string[] = [];
+  const answers: string[] = [];
+  let mayHaveChanged = false;
+  let step = 0;
+  await emit({ kind: "message", text: `I will ${instructions.map(describe).join(", then ")}.` });
+
+  try {
+    for (const instruction of instructions) {
+      if (signal.aborted) throw new Stopped();
+      const id = `scripted-${++step}`;
+      switch (instruction.type) {
+        case "create":
+        case "append": {
+          const full = await resolveWorkspacePath(task.workspaceDir, instruction.path);
+          const existed = await exists(full);
+          const isCreate = instruction.type === "create";
+          await emit({ kind: "command", id, command: `${isCreate ? "tee" : "tee -a"} ${shellQuote(instruction.path)}` });
+          await mkdir(dirname(full), { recursive: true });
+          let text: string;
+          if (isCreate) {
+            text = instruction.content;
+            await writeFile(full, text);
+          } else {
+            const before = existed ? await readFile(full, "utf8") : "";
+            text = instruction.text;
+            await writeFile(full, before + (before === "" || before.endsWith("\n") ? "" : "\n") + text);
+          }
+          await emit(outputEvent(text, { commandId: id, exitCode: 0 }));
+          await emit({ kind: "file_edit", path: instruction.path, action: existed ? "modify" : "create" });
+          done.push(`${isCreate ? (existed ? "Rewrote" : "Created") : "Appended to"} \`${instruction.path}\`.`);
+          mayHaveChanged = true;
+          break;
+        }
+        case "delete": {
+          const full = await resolveWorkspacePath(task.workspaceDir, instruction.path);
+          await emit({ kind: "command", id, command: `rm ${shellQuote(instruction.path)}` });
+          if (!(await exists(full))) {
+            const message = `rm: cannot remove '${instruction.path}': No such file or directory`;
+            await emit(outputEvent(`${message}\n`, { commandId: id, exitCode: 1 }));
+            await emit({ kind: "error", message });
+            return { outcome: "failed", summary: `I could not delete \`${instruction.path}\`: it does not exist.`, error: message };
+          }
+          await rm(full, { recursive: true });
+          await emit(outputEvent("", { commandId: id, exitCode: 0 }));
+          await emit({ kind: "file_edit", path: instruction.path, action: "delete" });
+          done.push(`Deleted \`${instruction.path}\`.`);
+          mayHaveChanged = true;
+          break;
+        }
+        case "run":
+          await runCommand(task, instruction.command, signal, emit, id);
+          done.push(`Ran \`${instruction.command}\`.`);
+          mayHaveChanged = true; // a command may write files; the caller checks the workspace
+          break;
+        case "sleep":
+          await emit({ kind: "status", text: `Sleeping ${instruction.seconds} s…` });
+          await sleep(instruction.seconds * 1000, signal);
+          break;
+        case "answer":
+          await emit({ kind: "message", text: instruction.text });
+          answers.push(instruction.text);
+          break;
+        case "fail":
+          await emit({ kind: "error", message: instruction.reason });
+          return { outcome: "failed", summary: `I stopped: ${instruction.reason}`, error: instruction.reason };
+      }
+    }
+  } catch (err) {
+    if (err instanceof Stopped || signal.aborted) {
+      const cancelled = task.signal.aborted;
+      const error = cancelled ? "Cancelled" : `Timed out after ${Math.round(task.timeoutMs / 1000)} s`;
+      return { outcome: "failed", summary: done.join("\n") || error, error, ...(cancelled ? { cancelled: true } : { timedOut: true }) };
+    }
+    if (err instanceof UnsafePathError) {
+      await emit({ kind: "error", message: err.message });
+      return { outcome: "failed", summary: err.message, error: err.message };
+    }
+    // Anything else (an unreadable file, a directory where a file should be) ends the run as failed.
+    const message = err instanceof Error ? err.message : String(err);
+    await emit({ kind: "error", message });
+    return { outcome: "failed", summary: `I stopped on an error: ${message}`, error: message };
+  }
+
+  if (mayHaveChanged) {
+    const summary = [...done, ...answers].join("\n");
+    await emit({ kind: "message", text: `Done. ${summary}` });
+    return { outcome: "resolved", summary };
+  }
+  if (answers.length > 0) return { outcome: "answered", summary: answers.join("\n\n") };
+  const summary = "I followed the instructions, but none of them changes files or answers anything.";
+  await emit({ kind: "message", text: summary });
+  return { outcome: "not_resolved", summary };
+}

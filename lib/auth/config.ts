@@ -1,0 +1,100 @@
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { gitlabOAuthConfig, GITLAB_SCOPES } from "@/lib/gitlab-settings";
+import { saveConnection } from "@/lib/gitlab/tokens";
+import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
+
+const gitlabProfile = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  name: z.string(),
+  email: z.string().nullish(),
+  avatar_url: z.string().nullish(),
+});
+
+/**
+ * Sign in with GitLab (authorization code + PKCE) against GITLAB_URL or the demo sandbox. The
+ * endpoints are spelled out rather than derived by the stock provider, which would drop a
+ * self-managed instance's path prefix (https://example.com/gitlab).
+ *
+ * Sessions are JWTs holding only our user id. The OAuth tokens never go into the session or the
+ * next-auth adapter tables (which store them in plaintext): the jwt callback hands them to the
+ * token store, which encrypts them.
+ */
+async function buildConfig(): Promise<NextAuthConfig> {
+  const env = getEnv();
+  // next-auth derives callback URLs from the incoming request's origin, which behind a proxy differs
+  // from the public URL and breaks the redirect_uri match. AUTH_URL pins it to APP_URL (next-auth
+  // reads it from the environment). Note Next rewrites 127.0.0.1 to localhost in request URLs, so a
+  // local APP_URL must use "localhost" (the default).
+  process.env.AUTH_URL ??= `${env.APP_URL}/api/auth`;
+  const oauth = await gitlabOAuthConfig();
+  return {
+    secret: env.AUTH_SECRET,
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: [
+      {
+        id: "gitlab",
+        name: "GitLab",
+        type: "oauth",
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        checks: ["pkce", "state"],
+        authorization: { url: `${oauth.baseUrl}/oauth/authorize`, params: { scope: GITLAB_SCOPES.join(" ") } },
+        token: `${oauth.baseUrl}/oauth/token`,
+        userinfo: `${oauth.baseUrl}/api/v4/user`,
+        profile(profile) {
+          const p = gitlabProfile.parse(profile);
+          return { id: String(p.id), name: p.name, email: p.email ?? null, image: p.avatar_url ?? null };
+        },
+      },
+    ],
+    callbacks: {
+      async jwt({ token, account, profile }) {
+        if (account && profile) {
+          const p = gitlabProfile.parse(profile);
+          if (!account.access_token) throw new Error("GitLab returned no access token");
+          const { db } = await getDb();
+          const user = await upsertGitLabUser(db, oauth.baseUrl, { id: p.id, username: p.username, name: p.name, email: p.email, avatarUrl: p.avatar_url });
+          await saveConnection(db, {
+            userId: user.id,
+            baseUrl: oauth.baseUrl,
+            gitlabUserId: p.id,
+            username: p.username,
+            accessToken: account.access_token,
+            refreshToken: account.refresh_token ?? null,
+            expiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
+            scopes: account.scope ?? GITLAB_SCOPES.join(" "),
+          });
+          log.info("signed in", { userId: user.id, gitlabUser: p.username });
+          token.uid = user.id;
+          await onSignedIn(user.id);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (typeof token.uid === "string") session.user.id = token.uid;
+        return session;
+      },
+    },
+  };
+}
+
+/** Work that follows a sign-in (webhook sync, …); failures never block signing in. */
+async function onSignedIn(userId: string): Promise<void> {
+  try {
+    // Fire and forget: queues hooks.sync (install our webhook where this user may) without waiting
+    // for the queue, and logs instead of throwing.
+    const { syncAfterSignIn } = await import("@/lib/hooks/enqueue");
+    syncAfterSignIn(userId);
+  } catch (err) {
+    log.warn("could not schedule the webhook sync after sign-in", { userId, err });
+  }
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(buildConfig);

@@ -1,0 +1,22 @@
+import type { Database } from "@/db/client";
+import type { Conversation } from "@/db/schema";
+import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
+import { log } from "@/lib/log";
+import { runHooks } from "./run-hooks";
+
+/**
+ * Tell a GitLab-triggered conversation's hooks that its run ended without reaching `finish`
+ * (cancelled before it started, interrupted). Never throws: the status change it follows is
+ * already committed and must not be undone by a comment that could not be posted.
+ */
+export async function callAbortHook(db: Database, conversation: Conversation, reason: string, oauth?: OAuthConfigSource): Promise<void> {
+  const abort = runHooks[conversation.trigger]?.abort;
+  if (!abort) return;
+  try {
+    const source = oauth ?? (await import("@/lib/gitlab-settings")).gitlabOAuthConfig;
+    const baseUrl = (typeof source === "function" ? await source() : source).baseUrl.replace(/\/+$/, "");
+    await abort({ db, conversation, baseUrl, signal: AbortSignal.timeout(60_000) }, reason);
+  } catch (err) {
+    log.error("run hook abort failed", { conversationId: conversation.id, err });
+  }
+}

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { conversations, type Conversation } from "@/db/schema";
+import { AppError } from "@/lib/http/app-error";
+import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
+import { callAbortHook } from "./abort-hook";
+import { appendEventLocked, lockConversationRow } from "./events";
+import { isUuid } from "./queries";
+import { applyTransition, isTerminal } from "./status";
+
+/**
+ * Cancel a conversation of this user.
+ * - queued: cancelled at once (the job, when it comes, finds nothing to claim);
+ * - starting/running: a cancel request; the run polls for it and kills the agent's process group
+ *   (within about a second), then ends `cancelled`;
+ * - already ended: 409.
+ */
+export async function cancelConversation(db: Database, input: { id: string; userId: string }, opts: { oauth?: OAuthConfigSource } = {}): Promise<Conversation> {
+  if (!isUuid(input.id)) throw notFound();
+  const row = await db.transaction(async (tx) => {
+    const locked = await lockConversationRow(tx, input.id);
+    if (!locked || locked.userId !== input.userId) throw notFound();
+    if (isTerminal(locked.status)) throw new AppError("conversation_ended", 409, `This conversation has already ${locked.status === "finished" ? "finished" : locked.status === "failed" ? "failed" : "been cancelled"}.`);
+    if (locked.status === "queued") return applyTransition(tx, locked, "cancelled", { reason: "cancelled before it started" });
+    if (locked.cancelRequestedAt) return locked;
+    const [updated] = await tx.update(conversations).set({ cancelRequestedAt: sql`now()`, updatedAt: sql`now()` }).where(sql`${conversations.id} = ${locked.id}`).returning();
+    await appendEventLocked(tx, locked.id, { kind: "status", text: "Cancelling…" });
+    return updated ?? locked;
+  });
+  if (!row) throw notFound();
+  if (row.status === "cancelled") {
+    // Cancelled before a worker took it: GitLab-triggered runs still owe their thread a final word.
+    await callAbortHook(db, row, "cancelled", opts.oauth);
+  }
+  return row;
+}
+
+const notFound = () => new AppError("conversation_not_found", 404, "This conversation does not exist.");

@@ -1,0 +1,78 @@
+import { writeFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { conversationChanges, type ConversationChanges } from "@/db/schema";
+import { runGit } from "@/lib/agent/git-process";
+import type { Workspace } from "@/lib/agent/workspace";
+
+/**
+ * Unpushed work of app- and API-launched conversations (see db/schema/conversation-changes.ts for
+ * why it is a stored diff). All git here is local to the workspace: no credentials involved.
+ */
+
+/** Larger diffs are refused rather than silently truncated. */
+export const MAX_PATCH_BYTES = 10 * 1024 * 1024;
+
+export class ChangesError extends Error {
+  override name = "ChangesError";
+}
+
+export async function getChanges(db: Database, conversationId: string): Promise<ConversationChanges | null> {
+  const [row] = await db.select().from(conversationChanges).where(eq(conversationChanges.conversationId, conversationId)).limit(1);
+  return row ?? null;
+}
+
+export async function saveChanges(db: Database, conversationId: string, input: { baseBranch: string; baseSha: string; patch: string; files: string[] }): Promise<void> {
+  const values = { ...input, updatedAt: new Date() };
+  await db
+    .insert(conversationChanges)
+    .values({ conversationId, ...values })
+    .onConflictDoUpdate({ target: conversationChanges.conversationId, set: values });
+}
+
+export async function clearChanges(db: Database, conversationId: string): Promise<void> {
+  await db.delete(conversationChanges).where(eq(conversationChanges.conversationId, conversationId));
+}
+
+async function git(ws: Workspace, home: string, args: string[]): Promise<string> {
+  const r = await runGit(args, { cwd: ws.dir, home });
+  if (r.code !== 0) throw new ChangesError(`git ${args[0]} failed: ${r.stderr.trim().slice(0, 500)}`);
+  return r.stdout;
+}
+
+export async function headSha(ws: Workspace, home: string): Promise<string> {
+  return (await git(ws, home, ["rev-parse", "HEAD"])).trim();
+}
+
+/** Paths that differ between two commits. */
+export async function changedBetween(ws: Workspace, home: string, from: string, to: string): Promise<string[]> {
+  if (from === to) return [];
+  const out = await git(ws, home, ["diff", "--name-only", "-z", "--no-renames", from, to, "--"]);
+  return out.split("\0").filter((p) => p !== "");
+}
+
+/** A binary-safe diff from `from` to `to` that `applyChanges` can replay on a fresh clone. */
+export async function diffBetween(ws: Workspace, home: string, from: string, to: string): Promise<string> {
+  const patch = await git(ws, home, ["diff", "--binary", "--full-index", "--no-renames", from, to, "--"]);
+  if (Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
+    throw new ChangesError(`The agent's changes are too large to keep (${Math.round(Buffer.byteLength(patch) / 1024 / 1024)} MB; the limit is ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
+  }
+  return patch;
+}
+
+/** Replays a stored diff in the workspace's working tree (the patch file lives outside the clone). */
+export async function applyChanges(ws: Workspace, home: string, patch: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "changes-"));
+  try {
+    const file = join(dir, "changes.patch");
+    await writeFile(file, patch);
+    const r = await runGit(["apply", "--binary", "--whitespace=nowarn", file], { cwd: ws.dir, home });
+    if (r.code !== 0) {
+      throw new ChangesError(`The earlier changes of this conversation no longer apply to ${ws.branch} (it changed since): ${r.stderr.trim().slice(0, 500)}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

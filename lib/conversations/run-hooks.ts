@@ -1,0 +1,26 @@
+import type { Database } from "@/db/client";
+import type { Conversation, ConversationTrigger } from "@/db/schema";
+import type { AgentResult } from "@/lib/agent/runtime";
+import type { Workspace } from "@/lib/agent/workspace";
+import { issueHooks } from "@/lib/resolver/hooks/issue-hooks";
+import { mergeRequestHooks } from "@/lib/resolver/hooks/merge-request-hooks";
+
+/**
+ * How GitLab-triggered conversations plug into `agent.run`. The run (lib/conversations/run.ts) calls
+ * `runHooks[conversation.trigger]` at fixed moments; conversations launched from the app or the API
+ * have no hooks (the user pushes and opens the merge request from the conversation page).
+ */
+export interface RunContext { db: Database; conversation: Conversation; token: string; baseUrl: string; signal: AbortSignal }
+export interface RunHooks {
+  /** before cloning: extra prompt context (issue text, MR diff, thread…), the branch to clone, and the branch the work goes to */
+  prepare?(ctx: RunContext): Promise<{ promptContext?: string; cloneBranch?: string; workBranch?: string }>;
+  /** after the agent ran and the app committed (committedSha null when nothing changed): push, MR, final comment. Must not throw: report failures in the final comment. */
+  finish?(ctx: RunContext & { workspace: Workspace }, result: AgentResult & { committedSha: string | null }): Promise<{ pushedBranch?: string | null; mergeRequestUrl?: string | null; summary?: string }>;
+  /** the run ended without reaching finish (clone failed, token revoked, crashed, interrupted, cancelled before start): post the final comment with the reason. Must not throw. */
+  abort?(ctx: Omit<RunContext, "token"> & { token?: string }, reason: string): Promise<void>;
+}
+export const runHooks: Partial<Record<ConversationTrigger, RunHooks>> = {
+  // The GitLab flows: lib/resolver/hooks/.
+  issue: issueHooks,
+  merge_request: mergeRequestHooks,
+};

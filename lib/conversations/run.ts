@@ -1,0 +1,281 @@
+import type { Database } from "@/db/client";
+import type { Conversation, ConversationStatus } from "@/db/schema";
+import { buildAgentEnv, createAgentHome } from "@/lib/agent/agent-env";
+import type { AgentResult, AgentRuntime } from "@/lib/agent/runtime";
+import { cloneWorkspace, type Workspace } from "@/lib/agent/workspace";
+import type { CipherKit } from "@/lib/crypto";
+import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";
+import { log } from "@/lib/log";
+import { getAgentSecrets } from "@/lib/secrets/queries";
+import { getUserById } from "@/lib/users/get-user";
+import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import type { RunEnqueuer } from "./enqueue";
+import { appendEvent, listEventsOfKinds } from "./events";
+import { finalizeRun, type FinalizeInput } from "./finalize";
+import { buildPrompt } from "./prompt";
+import { createRedactor, redactText } from "./redact";
+import { describeRunError } from "./run-errors";
+import { runHooks, type RunContext, type RunHooks } from "./run-hooks";
+import { startRunMonitor } from "./run-monitor";
+import { transitionStatus } from "./status";
+
+export interface RunDeps {
+  oauth: OAuthConfigSource;
+  runtime: AgentRuntime;
+  timeoutMs: number;
+  heartbeatMs: number;
+  cancelPollMs?: number;
+  enqueue: RunEnqueuer;
+  /** public URL of the app, linked from commit messages */
+  appUrl: string;
+  /** parent directory of workspaces and agent homes (default: the OS temp dir) */
+  workDir?: string;
+  cipher?: CipherKit;
+}
+
+/** The agent's commits: a clear, non-human author; the message names the user and the conversation. */
+export const AGENT_AUTHOR = { name: "OpenHands", email: "openhands@noreply" };
+
+type StopReason = "cancelled" | "shutdown" | "lost";
+
+/** How long past AGENT_TIMEOUT a runtime may take to return before the run gives up on it. */
+const HARD_DEADLINE_MARGIN_MS = 30_000;
+
+export type RunReport = { skipped: true } | { skipped: false; status: ConversationStatus | null };
+
+/**
+ * One `agent.run`: claim the queued conversation, clone, run the agent, keep its work, end in a
+ * terminal status. Whatever happens, the conversation never stays `starting`/`running` and the
+ * workspace is deleted. Pushing is not part of a run for app/API conversations: their work is kept
+ * as a diff (see changes.ts) and pushed when the user asks, so a question or an experiment never
+ * leaves a branch behind on GitLab. GitLab-triggered conversations push from their `finish` hook.
+ */
+export async function runConversation(db: Database, conversationId: string, deps: RunDeps, shutdown: AbortSignal): Promise<RunReport> {
+  const claimed = await transitionStatus(db, conversationId, "starting", { from: ["queued"], patch: { runtime: deps.runtime.id } });
+  // Not queued any more (a duplicate job, or cancelled before a worker got to it): nothing to do.
+  if (!claimed) return { skipped: true };
+  return { skipped: false, status: await new ConversationRun(db, claimed, deps, shutdown).execute() };
+}
+
+class ConversationRun {
+  private readonly controller = new AbortController();
+  private stopReason: StopReason | null = null;
+  private readonly hooks: RunHooks | undefined;
+  private token: string | undefined;
+  private baseUrl = "";
+  private secrets: Record<string, string> = {};
+  private workspace: Workspace | undefined;
+  private finishCalled = false;
+  private lastUserSeq = Number.MAX_SAFE_INTEGER;
+  private readonly onShutdown = () => this.stop("shutdown");
+
+  constructor(
+    private readonly db: Database,
+    private conversation: Conversation,
+    private readonly deps: RunDeps,
+    private readonly shutdown: AbortSignal,
+  ) {
+    this.hooks = runHooks[conversation.trigger];
+    if (shutdown.aborted) this.stop("shutdown");
+    // Removed when the run ends: the worker's shutdown signal outlives every run it starts.
+    shutdown.addEventListener("abort", this.onShutdown, { once: true });
+  }
+
+  private stop(reason: StopReason) {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.controller.abort(new Error(reason));
+  }
+
+  private get id() {
+    return this.conversation.id;
+  }
+
+  async execute(): Promise<ConversationStatus | null> {
+    const monitor = startRunMonitor(this.db, this.id, {
+      heartbeatMs: this.deps.heartbeatMs,
+      cancelPollMs: this.deps.cancelPollMs,
+      onCancel: () => this.stop("cancelled"),
+      onLost: () => this.stop("lost"),
+    });
+    let home: Awaited<ReturnType<typeof createAgentHome>> | undefined;
+    try {
+      home = await createAgentHome(this.deps.workDir);
+      const ended = await this.work(home.dir);
+      return (await finalizeRun(this.db, this.id, ended, this.deps.enqueue))?.status ?? null;
+    } catch (err) {
+      return (await this.fail(err))?.status ?? null;
+    } finally {
+      this.shutdown.removeEventListener("abort", this.onShutdown);
+      await monitor.stop();
+      await this.workspace?.cleanup().catch((err: unknown) => log.warn("workspace cleanup failed", { conversationId: this.id, err }));
+      await home?.cleanup().catch(() => undefined);
+    }
+  }
+
+  private throwIfStopped() {
+    if (this.stopReason) throw new Error(`run stopped: ${this.stopReason}`);
+  }
+
+  private context(): RunContext {
+    return { db: this.db, conversation: this.conversation, token: this.token ?? "", baseUrl: this.baseUrl, signal: this.controller.signal };
+  }
+
+  private async work(home: string): Promise<FinalizeInput> {
+    const { db, conversation: conv, deps } = this;
+    const user = await getUserById(db, conv.userId);
+    if (!user) throw new Error("The owner of this conversation no longer exists.");
+    this.token = await getAccessToken(db, conv.userId, { oauth: deps.oauth, cipher: deps.cipher });
+    this.baseUrl = (typeof deps.oauth === "function" ? await deps.oauth() : deps.oauth).baseUrl.replace(/\/+$/, "");
+    this.secrets = await getAgentSecrets(db, conv.userId, { cipher: deps.cipher });
+    const prep = (await this.hooks?.prepare?.(this.context())) ?? {};
+    this.throwIfStopped();
+
+    // App/API conversations continue from their unpushed work, or from their pushed branch.
+    const pending = this.hooks ? null : await getChanges(db, this.id);
+    const cloneBranch = prep.cloneBranch ?? pending?.baseBranch ?? conv.pushedBranch ?? conv.branch;
+    await appendEvent(db, this.id, { kind: "status", text: `Cloning ${conv.projectPath} at ${cloneBranch}` });
+    const ws = await cloneWorkspace({
+      repoUrl: `${this.baseUrl}/${conv.projectPath}.git`,
+      branch: cloneBranch,
+      credentials: { token: this.token },
+      rootDir: deps.workDir,
+      signal: this.controller.signal,
+    });
+    this.workspace = ws;
+    if (pending) {
+      await applyChanges(ws, home, pending.patch);
+      await ws.commitAll("Earlier changes of this conversation", AGENT_AUTHOR);
+    }
+    if (prep.workBranch && prep.workBranch !== ws.branch) {
+      await ws.checkoutNewBranch(prep.workBranch);
+      this.conversation = { ...this.conversation, workBranch: prep.workBranch };
+    }
+    const startSha = await headSha(ws, home);
+    this.throwIfStopped();
+
+    const running = await transitionStatus(db, this.id, "running", { from: ["starting"], patch: prep.workBranch ? { workBranch: prep.workBranch } : {} });
+    if (!running) throw new Error("run stopped: lost");
+    this.conversation = running;
+    const history = await listEventsOfKinds(db, this.id, ["user_message", "result"]);
+    const { prompt, lastUserSeq } = buildPrompt(conv, history, prep.promptContext);
+    this.lastUserSeq = lastUserSeq;
+    const redact = createRedactor(this.secrets, this.token);
+    const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
+    const result = await this.withHardDeadline(
+      deps.runtime.run(
+        { workspaceDir: ws.dir, prompt, env, conversationId: this.id, signal: this.controller.signal, timeoutMs: deps.timeoutMs },
+        async (event) => {
+          await appendEvent(db, this.id, redact(event));
+        },
+      ),
+    );
+    return this.conclude(result, ws, home, startSha, cloneBranch, user.name);
+  }
+
+  /**
+   * Runtimes enforce the time limit themselves; this is the backstop for one that does not return
+   * (a bug), so a conversation can never stay `running` with a live heartbeat for ever.
+   */
+  private async withHardDeadline(run: Promise<AgentResult>): Promise<AgentResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.controller.abort(new Error("deadline"));
+        reject(new Error(`the agent did not stop ${Math.round(this.deps.timeoutMs / 1000)} s after starting, even when told to`));
+      }, this.deps.timeoutMs + HARD_DEADLINE_MARGIN_MS);
+    });
+    try {
+      return await Promise.race([run, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Turn the agent's result into the conversation's end state, keeping or handing over its work. */
+  private async conclude(result: AgentResult, ws: Workspace, home: string, startSha: string, cloneBranch: string, userName: string): Promise<FinalizeInput> {
+    const stopped = this.stopReason;
+    const failure =
+      stopped === "cancelled"
+        ? { status: "cancelled" as const, reason: "cancelled by the user" }
+        : stopped
+          ? { status: "failed" as const, reason: "interrupted" }
+          : result.timedOut
+            ? { status: "failed" as const, reason: `timed out after ${Math.round(this.deps.timeoutMs / 1000)} s` }
+            : result.outcome === "failed"
+              ? { status: "failed" as const, reason: result.error || result.summary || "the agent failed" }
+              : null;
+    if (failure && stopped === "lost") {
+      // The sweeper already ended this conversation ("interrupted"); add nothing after its verdict.
+      return { status: "failed", reason: "interrupted", lastUserSeq: this.lastUserSeq, patch: {} };
+    }
+    if (failure) {
+      const message = redactText(failure.reason, this.secrets, this.token);
+      if (failure.status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${message}` });
+      await this.callFinish({ ...result, outcome: "failed", error: message }, null);
+      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary: result.summary || message, changedFiles: [], ...this.upTo() });
+      return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: message, summary: result.summary || message } };
+    }
+
+    const message = `${this.conversation.title || "Changes by the agent"}\n\nMade by the OpenHands agent for ${userName}.\nConversation: ${this.deps.appUrl}/conversations/${this.id}`;
+    await ws.commitAll(message, AGENT_AUTHOR);
+    const head = await headSha(ws, home);
+    const changedFiles = await changedBetween(ws, home, startSha, head);
+    const outcome = result.outcome === "resolved" && changedFiles.length === 0 ? "answered" : result.outcome;
+    let summary = result.summary || (changedFiles.length > 0 ? `Changed ${changedFiles.length} file(s).` : "The agent finished without changing files.");
+    const patch: FinalizeInput["patch"] = {};
+    if (this.hooks) {
+      const out = await this.callFinish({ ...result, outcome }, changedFiles.length > 0 ? head : null);
+      if (out?.summary) summary = out.summary;
+      if (out?.pushedBranch !== undefined) patch.pushedBranch = out.pushedBranch;
+      if (out?.mergeRequestUrl !== undefined) patch.mergeRequestUrl = out.mergeRequestUrl;
+    } else if (head !== ws.baseSha) {
+      const allFiles = await changedBetween(ws, home, ws.baseSha, head);
+      await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: await diffBetween(ws, home, ws.baseSha, head), files: allFiles });
+    } else {
+      await clearChanges(this.db, this.id);
+    }
+    summary = redactText(summary, this.secrets, this.token);
+    await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles, ...this.upTo() });
+    return { status: "finished", lastUserSeq: this.lastUserSeq, patch: { ...patch, outcome, summary, error: null } };
+  }
+
+  /** which user messages this run handled (unknown when it failed before building its prompt) */
+  private upTo(): { upToSeq?: number } {
+    return this.lastUserSeq === Number.MAX_SAFE_INTEGER ? {} : { upToSeq: this.lastUserSeq };
+  }
+
+  private async callFinish(result: AgentResult, committedSha: string | null) {
+    if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
+    this.finishCalled = true;
+    try {
+      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, committedSha });
+    } catch (err) {
+      log.error("run hook finish threw", { conversationId: this.id, err });
+      return undefined;
+    }
+  }
+
+  /** Any exception: record it, tell the hooks, and end the conversation failed (or cancelled). */
+  private async fail(err: unknown) {
+    const stopped = this.stopReason;
+    const status = stopped === "cancelled" ? ("cancelled" as const) : ("failed" as const);
+    const reason = stopped === "cancelled" ? "cancelled by the user" : stopped ? "interrupted" : redactText(describeRunError(err), this.secrets, this.token);
+    if (!stopped) log.warn("agent run failed", { conversationId: this.id, err });
+    if (stopped === "lost") return null;
+    try {
+      if (status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${reason}` });
+      if (this.workspace && this.hooks?.finish && !this.finishCalled) {
+        await this.callFinish({ outcome: "failed", summary: reason, error: reason, cancelled: status === "cancelled" }, null);
+      } else if (!this.finishCalled) {
+        await this.hooks?.abort?.({ ...this.context(), token: this.token }, reason).catch((e: unknown) => log.error("run hook abort threw", { conversationId: this.id, err: e }));
+      }
+      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary: reason, changedFiles: [], ...this.upTo() });
+      return await finalizeRun(this.db, this.id, { status, reason, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: reason, summary: reason } }, this.deps.enqueue);
+    } catch (inner) {
+      // Last resort (the database itself failing): the sweeper will mark the run interrupted.
+      log.error("could not record the failed run", { conversationId: this.id, err: inner });
+      return null;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { conversations } from "@/db/schema";
+import { log } from "@/lib/log";
+import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
+import type { RunEnqueuer } from "./enqueue";
+import { appendEventLocked, lockConversationRow } from "./events";
+import { callAbortHook } from "./abort-hook";
+import { activeStatuses, applyTransition } from "./status";
+
+export interface SweepOptions {
+  /** a starting/running conversation whose heartbeat is older than this was abandoned by its worker */
+  staleAfterMs: number;
+  /** a queued conversation older than this with no live agent.run job is enqueued again */
+  requeueAfterMs?: number;
+  enqueue: RunEnqueuer;
+  /** where GitLab is, for the hooks told about an interrupted run */
+  oauth?: OAuthConfigSource;
+}
+
+export interface SweepReport {
+  interrupted: string[];
+  requeued: string[];
+}
+
+const INTERRUPTED = "interrupted";
+
+/**
+ * Repairs what dead workers leave behind. Any number of workers may sweep at once: each candidate
+ * is re-checked under its row lock, so exactly one sweeper ends a given run and tells its hooks.
+ * Times are compared on the database clock, the same clock heartbeats are written with.
+ */
+export async function sweepConversations(db: Database, opts: SweepOptions): Promise<SweepReport> {
+  const staleBefore = sql`now() - make_interval(secs => ${opts.staleAfterMs / 1000})`;
+  const stale = and(inArray(conversations.status, ["starting", "running"]), or(isNull(conversations.heartbeatAt), lt(conversations.heartbeatAt, staleBefore)));
+  const candidates = await db.select({ id: conversations.id }).from(conversations).where(stale).limit(100);
+  const interrupted: string[] = [];
+  for (const { id } of candidates) {
+    const ended = await db.transaction(async (tx) => {
+      const row = await lockConversationRow(tx, id);
+      if (!row || !activeStatuses.includes(row.status)) return null;
+      const [still] = await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, id), stale));
+      if (!still) return null;
+      await appendEventLocked(tx, id, { kind: "error", message: "The run was interrupted: its worker stopped responding (crashed or was killed)." });
+      await appendEventLocked(tx, id, { kind: "result", outcome: "failed", summary: "The run was interrupted.", changedFiles: [] });
+      return applyTransition(tx, row, "failed", { reason: INTERRUPTED, patch: { outcome: "failed", error: INTERRUPTED, summary: "The run was interrupted." } });
+    });
+    if (!ended) continue;
+    interrupted.push(id);
+    log.warn("conversation interrupted: its worker stopped sending heartbeats", { conversationId: id });
+    await callAbortHook(db, ended, INTERRUPTED, opts.oauth);
+  }
+
+  const requeued = await requeueOrphans(db, opts).catch((err: unknown) => {
+    log.warn("could not look for queued conversations without a job", { err });
+    return [];
+  });
+  return { interrupted, requeued };
+}
+
+/** Queued conversations whose job was never sent (the enqueue after commit failed) get one now. */
+async function requeueOrphans(db: Database, opts: SweepOptions): Promise<string[]> {
+  const requeued: string[] = [];
+  // Until the queue has started once, its schema does not exist and no job can be missing.
+  const [queue] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('pgboss.job') is not null as ok`));
+  if (!queue?.ok) return requeued;
+  const requeueBefore = sql`now() - make_interval(secs => ${(opts.requeueAfterMs ?? 120_000) / 1000})`;
+  // pg-boss's own table tells whether a run is already waiting or working for the conversation.
+  const orphans = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.status, "queued"),
+        lt(conversations.updatedAt, requeueBefore),
+        sql`not exists (select 1 from pgboss.job j where j.name = 'agent.run' and j.data->>'conversationId' = ${conversations.id}::text and j.state in ('created', 'retry', 'active'))`,
+      ),
+    )
+    .limit(100);
+  for (const { id } of orphans) {
+    try {
+      await opts.enqueue(id);
+      requeued.push(id);
+    } catch (err) {
+      log.warn("could not re-enqueue a queued conversation", { conversationId: id, err });
+    }
+  }
+  if (requeued.length) log.info("re-enqueued queued conversations that had no job", { count: requeued.length });
+  return requeued;
+}
+
+/** Sweep now and then every `everyMs` until stopped (in each worker process). */
+export function startSweeper(db: Database, opts: SweepOptions & { everyMs: number }): { stop(): Promise<void> } {
+  let current: Promise<unknown> | null = null;
+  const tick = () => {
+    // A slow sweep is not stacked on: the next tick simply skips.
+    if (current) return;
+    current = sweepConversations(db, opts)
+      .catch((err: unknown) => log.warn("conversation sweep failed", { err }))
+      .finally(() => (current = null));
+  };
+  tick();
+  const timer = setInterval(tick, opts.everyMs);
+  timer.unref?.();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+/** drizzle's execute() returns rows directly on postgres.js and as `{ rows }` on PGlite. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { conversations, webhookDeliveries } from "@/db/schema";
+import { APP_URL, startHarness, waitFor, type Harness } from "./testing/harness";
+
+/**
+ * The issue flow end to end: GitLab (the sandbox) delivers real webhooks to the real route handler,
+ * the worker decides and acknowledges, the scripted agent works in a real clone, the app pushes and
+ * opens the merge request, and the final comment lands. Assertions are what a user sees on GitLab.
+ */
+
+interface Note { id: number; body: string; author: { username: string }; system: boolean }
+
+let h: Harness;
+let pid: number;
+
+const SEED = {
+  users: ["alice", "gary", "nora", "ohbot"].map((username) => ({ username, bot: username === "ohbot", personal_access_tokens: [{ name: "tests", scopes: ["api"] }] })),
+  groups: [{ path: "acme", tier: "premium" as const, members: [{ username: "alice", access_level: 50 }] }],
+  projects: [
+    {
+      namespace: "acme",
+      path: "app",
+      files: { "README.md": "# App\n" },
+      labels: ["openhands"],
+      members: [
+        { username: "gary", access_level: 10 },
+        { username: "nora", access_level: 30 },
+        { username: "ohbot", access_level: 30 },
+      ],
+    },
+  ],
+};
+
+beforeAll(async () => {
+  h = await startHarness(SEED, { link: ["alice", "gary"] });
+  pid = h.ids["acme/app"]!;
+  await h.install({ resourceType: "project", resourceId: pid, resourcePath: "acme/app" });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const createIssue = (title: string, description = "") => h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title, description });
+const notes = (iid: number) => h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
+const comment = (iid: number, body: string, as = "alice") => h.api<{ id: number }>(as, "POST", `/projects/${pid}/issues/${iid}/notes`, { body });
+const marked = (all: Note[], key: string) => all.filter((n) => n.body.includes(`<!-- openhands-agent ${key} -->`));
+
+async function conversationOf(iid: number) {
+  return waitFor(`conversation for issue #${iid}`, () => h.conversationFor({ projectId: pid, issueIid: iid }));
+}
+
+async function finalOf(iid: number, conversationId: string): Promise<Note> {
+  return waitFor(`final comment on #${iid}`, async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent final/${conversationId}/`)), 40_000);
+}
+
+async function mergeRequestsFor(branch: string) {
+  return h.api<{ iid: number; description: string; web_url: string; source_branch: string; target_branch: string }[]>("alice", "GET", `/projects/${pid}/merge_requests?state=opened&source_branch=${encodeURIComponent(branch)}`);
+}
+
+describe("issue labelled openhands", () => {
+  it("acks with the conversation link, opens an MR with the change and Closes #iid, and posts a summary linking it", async () => {
+    const { iid } = await createIssue("Add a greeting", "Please create file hello.txt with content Hello from the agent");
+    await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+
+    const conv = await conversationOf(iid);
+    const final = await finalOf(iid, conv.id);
+    const all = await notes(iid);
+    const acks = marked(all, `ack/${conv.id}`);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]!.body).toContain(`${APP_URL}/conversations/${conv.id}`);
+    const ids = all.map((n) => n.id);
+    expect(ids.indexOf(acks[0]!.id)).toBeLessThan(ids.indexOf(final.id));
+
+    const branch = `openhands/issue-${iid}-add-a-greeting`;
+    const mrs = await mergeRequestsFor(branch);
+    expect(mrs).toHaveLength(1);
+    expect(mrs[0]!.target_branch).toBe("main");
+    expect(mrs[0]!.description).toContain(`Closes #${iid}`);
+    expect(mrs[0]!.description).toContain(`${APP_URL}/conversations/${conv.id}`);
+    const file = await fetch(`${h.gl.sandbox.url}/api/v4/projects/${pid}/repository/files/hello.txt/raw?ref=${encodeURIComponent(branch)}`, { headers: { "private-token": h.users.alice!.token } });
+    expect(await file.text()).toBe("Hello from the agent\n");
+
+    expect(final.body).toContain(mrs[0]!.web_url);
+    expect(final.body).toContain("hello.txt");
+    // The final comment is the run's last GitLab call; the terminal status is recorded just after.
+    const row = await waitFor("the conversation to finish", async () => {
+      const [r] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conv.id));
+      return r?.status === "finished" ? r : null;
+    });
+    expect(row).toMatchObject({ status: "finished", trigger: "issue", mergeRequestUrl: mrs[0]!.web_url, pushedBranch: branch });
+  }, 60_000);
+});
+
+describe("issue comment starting with @openhands", () => {
+  it("adds 👀, acks in the comment's thread, opens the MR and posts the summary", async () => {
+    const { iid } = await createIssue("Second file");
+    const trigger = await comment(iid, "@openhands create file two.txt with content two");
+    const conv = await conversationOf(iid);
+    const final = await finalOf(iid, conv.id);
+
+    const awards = await h.api<{ name: string; user: { username: string } }[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes/${trigger.id}/award_emoji`);
+    expect(awards.map((a) => a.name)).toContain("eyes");
+    const discussions = await h.api<{ id: string; notes: Note[] }[]>("alice", "GET", `/projects/${pid}/issues/${iid}/discussions`);
+    const thread = discussions.find((d) => d.notes.some((n) => n.id === trigger.id));
+    expect(thread?.notes.map((n) => n.id)).toEqual(expect.arrayContaining([marked(thread!.notes, `ack/${conv.id}`)[0]!.id, final.id]));
+
+    const mrs = await mergeRequestsFor(`openhands/issue-${iid}-second-file`);
+    expect(mrs).toHaveLength(1);
+    expect(mrs[0]!.description).toContain(`Closes #${iid}`);
+    expect(final.body).toContain(mrs[0]!.web_url);
+  }, 60_000);
+
+  it("a failing run ends with a final comment giving the reason, and no MR", async () => {
+    const { iid } = await createIssue("Failing task");
+    await comment(iid, "@openhands fail: the tests are red");
+    const conv = await conversationOf(iid);
+    const final = await finalOf(iid, conv.id);
+    expect(final.body).toContain("I could not finish: the tests are red");
+    expect(await mergeRequestsFor(`openhands/issue-${iid}-failing-task`)).toHaveLength(0);
+  }, 60_000);
+
+  it("a timed-out run ends with a final comment saying so", async () => {
+    h.runDeps.timeoutMs = 1_500;
+    try {
+      const { iid } = await createIssue("Slow task");
+      await comment(iid, "@openhands sleep 20");
+      const conv = await conversationOf(iid);
+      const final = await finalOf(iid, conv.id);
+      expect(final.body).toMatch(/I could not finish: the run timed out/);
+    } finally {
+      h.runDeps.timeoutMs = 30_000;
+    }
+  }, 60_000);
+
+  it("a second @openhands while the run is active is added to it as a follow-up", async () => {
+    const { iid } = await createIssue("Follow up");
+    await comment(iid, "@openhands sleep 3");
+    const conv = await conversationOf(iid);
+    await waitFor("the run to start", async () => (await h.conversationFor({ projectId: pid, issueIid: iid }))?.status === "running");
+    await comment(iid, "@openhands create file followup.txt with content later");
+    const second = await waitFor("the follow-up's MR", async () => (await mergeRequestsFor(`openhands/issue-${iid}-follow-up`))[0], 40_000);
+    const rows = await h.t.handle.db.select().from(conversations).where(eq(conversations.issueIid, iid));
+    expect(rows.filter((c) => c.projectId === pid)).toHaveLength(1);
+    const all = await notes(iid);
+    expect(all.filter((n) => n.body.includes("<!-- openhands-agent followup/"))).toHaveLength(1);
+    expect(second.description).toContain(`Closes #${iid}`);
+    await waitFor("two final comments", async () => (await notes(iid)).filter((n) => n.body.includes(`final/${conv.id}/`)).length === 2, 40_000);
+  }, 90_000);
+});
+
+describe("who may trigger", () => {
+  it("a Guest's @openhands gets one refusal reply and no run, however often they ask", async () => {
+    const { iid } = await createIssue("Guest request");
+    await comment(iid, "@openhands create file g.txt", "gary");
+    await comment(iid, "@openhands please, create file g.txt", "gary");
+    await waitFor("both deliveries refused", async () => {
+      const rows = await h.t.handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.outcome, "refused"));
+      return rows.filter((r) => (r.payload as { issue?: { iid: number } }).issue?.iid === iid).length === 2;
+    });
+    const refusals = (await notes(iid)).filter((n) => n.body.includes("openhands-agent refusal/"));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.body).toContain("@gary");
+    expect(refusals[0]!.body).toContain("you have Guest access");
+    expect(await h.conversationFor({ projectId: pid, issueIid: iid })).toBeNull();
+  }, 60_000);
+
+  it("a Developer without an account in the app is told to sign in", async () => {
+    const { iid } = await createIssue("Unlinked request");
+    await comment(iid, "@openhands create file n.txt", "nora");
+    const refusal = await waitFor("refusal", async () => (await notes(iid)).find((n) => n.body.includes("openhands-agent refusal/")));
+    expect(refusal.body).toContain("@nora");
+    expect(refusal.body).toContain(`Sign in with GitLab at ${APP_URL}`);
+    expect(await h.conversationFor({ projectId: pid, issueIid: iid })).toBeNull();
+  }, 60_000);
+});
+
+describe("loop guard and posting identity", () => {
+  it("the app's own comments never trigger a run", async () => {
+    const { iid } = await createIssue("Marker");
+    await comment(iid, "@openhands create file z.txt\n\n<!-- openhands-agent ack/00000000-0000-0000-0000-000000000000 -->");
+    await waitFor("the delivery to be recorded", async () => {
+      const rows = await h.t.handle.db.select().from(webhookDeliveries);
+      return rows.some((r) => (r.payload as { issue?: { iid: number } }).issue?.iid === iid && r.outcome === "ignored");
+    });
+    expect(await h.conversationFor({ projectId: pid, issueIid: iid })).toBeNull();
+    // Every comment the app wrote in this file came back as a delivery, and none triggered.
+    const all = await h.t.handle.db.select().from(webhookDeliveries);
+    const ours = all.filter((r) => ((r.payload as { object_attributes?: { note?: string } } | null)?.object_attributes?.note ?? "").includes("<!-- openhands-agent"));
+    expect(ours.length).toBeGreaterThan(3);
+    expect(ours.every((r) => r.outcome === "ignored")).toBe(true);
+  }, 60_000);
+
+  it("with GITLAB_BOT_TOKEN the bot writes, and its own notes are ignored by author id", async () => {
+    h.configure({ botToken: h.users.ohbot!.token });
+    try {
+      const { iid } = await createIssue("Bot task", "create file bot.txt with content bot");
+      await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+      const conv = await conversationOf(iid);
+      const final = await finalOf(iid, conv.id);
+      expect(final.author.username).toBe("ohbot");
+      expect(marked(await notes(iid), `ack/${conv.id}`)[0]!.author.username).toBe("ohbot");
+
+      await comment(iid, "@openhands create file again.txt", "ohbot");
+      const row = await waitFor("the bot's comment to be recorded", async () => {
+        const rows = await h.t.handle.db.select().from(webhookDeliveries);
+        return rows.find((r) => (r.payload as { object_attributes?: { note?: string } }).object_attributes?.note === "@openhands create file again.txt" && r.outcome !== "pending");
+      });
+      expect(row).toMatchObject({ outcome: "ignored", reason: "written by the app's own GitLab account" });
+    } finally {
+      h.configure({});
+    }
+  }, 60_000);
+});

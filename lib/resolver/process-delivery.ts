@@ -1,0 +1,153 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { conversations, webhookDeliveries, webhookInstallations, type Conversation, type WebhookDelivery } from "@/db/schema";
+import { eventKindForHeader, parseWebhookEvent } from "@/lib/gitlab/webhook-events";
+import { log } from "@/lib/log";
+import { acknowledgeAndRun } from "./acknowledge";
+import type { ResolverConfig } from "./config";
+import { acknowledgeFollowUp, appendFollowUp } from "./follow-up";
+import { botIdentity } from "./identity";
+import { checkTriggerPermission } from "./permissions";
+import { replyWithRefusal } from "./refusal";
+import { findActiveConversation, recordOutcome, startTriggeredConversation } from "./start-conversation";
+import { decide, type Trigger } from "./triggers";
+
+/**
+ * The `webhook.process` job: one recorded delivery → one outcome on its row (triggered with the
+ * conversation, ignored with the reason, or refused with the reason), plus whatever that implies on
+ * GitLab. Safe to run again at any point: a delivery already `triggered` resumes its acknowledgment
+ * and run start (both idempotent), any other recorded outcome is final.
+ */
+
+export interface ProcessOptions {
+  /** true on the job's last attempt: failures are recorded rather than retried */
+  lastAttempt: boolean;
+}
+
+export type ProcessResult = { outcome: WebhookDelivery["outcome"]; reason: string | null; conversationId: string | null };
+
+const result = (d: Pick<WebhookDelivery, "outcome" | "reason" | "conversationId">): ProcessResult => ({ outcome: d.outcome, reason: d.reason, conversationId: d.conversationId });
+
+async function loadDelivery(db: Database, id: string): Promise<WebhookDelivery | null> {
+  const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Re-derives the trigger from the stored payload (the same decision the receiver made). */
+function triggerOf(delivery: WebhookDelivery): { trigger: Trigger } | { ignore: string } {
+  const kind = eventKindForHeader(delivery.event);
+  if (!kind) return { ignore: `unhandled event type: ${delivery.event}` };
+  const parsed = parseWebhookEvent(kind, delivery.payload);
+  if (!parsed.ok) return { ignore: `stored payload does not match ${delivery.event}: ${parsed.reason}` };
+  const decision = decide(parsed.event, { eventUuid: delivery.eventUuid });
+  return decision.action === "ignore" ? { ignore: decision.reason } : { trigger: decision.trigger };
+}
+
+function noteTargetOf(trigger: Trigger) {
+  if (trigger.kind === "mr_note") return { type: "merge_request" as const, projectId: trigger.projectId, iid: trigger.mergeRequestIid, discussionId: trigger.discussionId };
+  return { type: "issue" as const, projectId: trigger.projectId, iid: trigger.issueIid, discussionId: trigger.kind === "issue_note" ? trigger.discussionId : null };
+}
+
+export async function processDelivery(db: Database, config: ResolverConfig, deliveryId: string, opts: ProcessOptions): Promise<ProcessResult> {
+  const delivery = await loadDelivery(db, deliveryId);
+  if (!delivery) return { outcome: "failed", reason: "delivery not found", conversationId: null };
+  if (delivery.outcome !== "pending" && delivery.outcome !== "triggered") return result(delivery);
+
+  const derived = triggerOf(delivery);
+  if ("ignore" in derived) {
+    await recordOutcome(db, delivery.id, "ignored", derived.ignore);
+    return { outcome: "ignored", reason: derived.ignore, conversationId: null };
+  }
+  const { trigger } = derived;
+  const [installation] = delivery.installationId
+    ? await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, delivery.installationId)).limit(1)
+    : [];
+  if (!installation) {
+    await recordOutcome(db, delivery.id, "ignored", "the webhook installation was removed");
+    return { outcome: "ignored", reason: "the webhook installation was removed", conversationId: null };
+  }
+  const ctx = { baseUrl: installation.baseUrl, eventUuid: delivery.eventUuid };
+
+  if (delivery.outcome === "triggered" && delivery.conversationId) return resume(db, config, delivery, trigger, ctx, opts);
+
+  // Loop guard, part two (part one, the marker, is in the decision): with a bot account, anything
+  // it authored is ours.
+  const bot = await botIdentity(config, ctx);
+  if (bot && bot.gitlabUserId === trigger.author.gitlabUserId) {
+    const reason = "written by the app's own GitLab account";
+    await recordOutcome(db, delivery.id, "ignored", reason);
+    return { outcome: "ignored", reason, conversationId: null };
+  }
+
+  const permission = await checkTriggerPermission(db, config, { ...ctx, projectId: trigger.projectId, author: trigger.author });
+  if (!permission.allowed) {
+    const fallbackUserIds = [installation.installedBy, permission.user?.userId].filter((id): id is string => typeof id === "string");
+    const replied = await replyWithRefusal(db, config, {
+      ...ctx,
+      deliveryId: delivery.id,
+      target: noteTargetOf(trigger),
+      author: trigger.author,
+      refusal: permission.refusal,
+      fallbackUserIds,
+    });
+    const note = replied === "posted" ? "" : replied === "rate_limited" ? " (already told recently; no new reply)" : " (no account could reply on GitLab)";
+    await recordOutcome(db, delivery.id, "refused", `${permission.reason}${note}`);
+    return { outcome: "refused", reason: permission.reason, conversationId: null };
+  }
+
+  // The same trigger delivered again (a project hook and a group hook): one conversation.
+  const [same] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, trigger.triggerKey)).limit(1);
+  if (same) {
+    const reason = `duplicate: already handled by conversation ${same.id}`;
+    await recordOutcome(db, delivery.id, "ignored", reason, same.id);
+    return { outcome: "ignored", reason, conversationId: same.id };
+  }
+
+  const active = await findActiveConversation(db, trigger);
+  if (active) {
+    if (trigger.kind === "issue_label") {
+      const reason = `a run is already in progress for this issue (conversation ${active.id})`;
+      await recordOutcome(db, delivery.id, "ignored", reason, active.id);
+      return { outcome: "ignored", reason, conversationId: active.id };
+    }
+    const input = { deliveryId: delivery.id, conversation: active, trigger, ...ctx };
+    await appendFollowUp(db, config, input);
+    await acknowledgeFollowUp(db, config, input);
+    return { outcome: "triggered", reason: "follow-up added to the running conversation", conversationId: active.id };
+  }
+
+  const started = await startTriggeredConversation(db, { deliveryId: delivery.id, trigger, ownerUserId: permission.user.userId });
+  if (!started.created) {
+    log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: started.conversation.id, key: trigger.triggerKey });
+    return { outcome: "ignored", reason: "duplicate", conversationId: started.conversation.id };
+  }
+  await acknowledgeAndRun(db, config, started.conversation, { ...ctx, lastAttempt: opts.lastAttempt });
+  return { outcome: "triggered", reason: null, conversationId: started.conversation.id };
+}
+
+/** A retried job whose delivery already has its conversation: finish what the last attempt began. */
+async function resume(
+  db: Database,
+  config: ResolverConfig,
+  delivery: WebhookDelivery,
+  trigger: Trigger,
+  ctx: { baseUrl: string; eventUuid: string | null },
+  opts: ProcessOptions,
+): Promise<ProcessResult> {
+  const [conversation] = await db.select().from(conversations).where(eq(conversations.id, delivery.conversationId ?? "")).limit(1);
+  if (!conversation) return result(delivery);
+  if (conversation.triggerKey === trigger.triggerKey) {
+    await acknowledgeAndRun(db, config, conversation, { ...ctx, lastAttempt: opts.lastAttempt });
+  } else if (trigger.kind !== "issue_label") {
+    await acknowledgeFollowUp(db, config, { deliveryId: delivery.id, conversation: conversation satisfies Conversation, trigger, ...ctx });
+  }
+  return result(delivery);
+}
+
+/** The job's last attempt failed: say so on the delivery row, where "why didn't it respond?" is answered. */
+export async function recordProcessingFailure(db: Database, deliveryId: string, err: unknown): Promise<void> {
+  const delivery = await loadDelivery(db, deliveryId);
+  if (!delivery || delivery.outcome !== "pending") return;
+  const message = err instanceof Error ? err.message : String(err);
+  await recordOutcome(db, deliveryId, "failed", `processing failed: ${message}`);
+}

@@ -1,0 +1,80 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { gitlabCommentPosts } from "@/db/schema";
+import { log } from "@/lib/log";
+import { refusalBody } from "./comments";
+import type { ResolverConfig } from "./config";
+import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity } from "./identity";
+import { markerKey } from "./markers";
+import { refusalReason, type RefusalKind } from "./permissions";
+import { postCommentOnce, type CommentTarget } from "./post-comment";
+
+/**
+ * The one polite reply to someone who may not trigger the agent (product.md §4 ★: silence reads as
+ * "broken"). Rate-limited per author and issue/MR: the `gitlab_comment_posts` row keyed by
+ * (project, issue, author) can only be claimed again once its reply is older than the window, so
+ * someone who keeps trying gets one explanation, not one per comment. A retry of the same delivery
+ * resumes its own claim; the marker carries the delivery id, so it is posted at most once.
+ */
+
+export interface RefusalInput extends IdentityOptions {
+  deliveryId: string;
+  target: CommentTarget;
+  author: { gitlabUserId: number; username: string };
+  refusal: RefusalKind;
+  /** app users whose connections may post the reply when there is no bot: the installer, then the author */
+  fallbackUserIds: string[];
+}
+
+export type RefusalOutcome = "posted" | "rate_limited" | "no_identity";
+
+async function claim(db: Database, key: string, input: RefusalInput, windowHours: number): Promise<boolean> {
+  const mk = markerKey("refusal", input.deliveryId);
+  const claimed = await db
+    .insert(gitlabCommentPosts)
+    .values({ key, markerKey: mk, projectId: input.target.projectId, noteableType: input.target.type, noteableIid: input.target.iid, deliveryId: input.deliveryId })
+    .onConflictDoUpdate({
+      target: gitlabCommentPosts.key,
+      set: { markerKey: mk, deliveryId: input.deliveryId, state: "pending", attempts: 0, noteId: null, postedAt: null, updatedAt: sql`now()` },
+      // Re-claimable once the last reply is older than the window, or when a claim was abandoned
+      // (pending for an hour: its delivery gave up without posting).
+      setWhere: sql`(${gitlabCommentPosts.state} = 'posted' and ${gitlabCommentPosts.postedAt} < now() - make_interval(hours => ${windowHours}::int))
+        or (${gitlabCommentPosts.state} = 'pending' and ${gitlabCommentPosts.updatedAt} < now() - interval '1 hour' and ${gitlabCommentPosts.deliveryId} is distinct from ${input.deliveryId}::uuid)`,
+    })
+    .returning({ id: gitlabCommentPosts.id });
+  if (claimed.length > 0) return true;
+  const [mine] = await db
+    .select({ id: gitlabCommentPosts.id })
+    .from(gitlabCommentPosts)
+    .where(and(eq(gitlabCommentPosts.key, key), eq(gitlabCommentPosts.deliveryId, input.deliveryId)))
+    .limit(1);
+  return mine !== undefined;
+}
+
+async function replyIdentity(db: Database, config: Pick<ResolverConfig, "botToken" | "oauth">, input: RefusalInput): Promise<PostingIdentity | null> {
+  const bot = await botIdentity(config, input);
+  if (bot) return bot;
+  for (const userId of input.fallbackUserIds) {
+    try {
+      return await userIdentity(db, config, userId, null, input);
+    } catch (err) {
+      log.info("cannot reply with this account; trying the next", { userId, error: (err as Error).message });
+    }
+  }
+  return null;
+}
+
+export async function replyWithRefusal(db: Database, config: ResolverConfig, input: RefusalInput): Promise<RefusalOutcome> {
+  const key = markerKey("refusal", input.target.projectId, input.target.type, input.target.iid, input.author.gitlabUserId);
+  if (!(await claim(db, key, input, config.refusalWindowHours))) return "rate_limited";
+  const identity = await replyIdentity(db, config, input);
+  if (!identity) {
+    // Nobody can write on GitLab for us: release the claim so a later attempt (after someone signs
+    // in, or a bot token is configured) may still explain.
+    await db.delete(gitlabCommentPosts).where(and(eq(gitlabCommentPosts.key, key), eq(gitlabCommentPosts.deliveryId, input.deliveryId), eq(gitlabCommentPosts.state, "pending")));
+    return "no_identity";
+  }
+  const body = refusalBody(input.author.username, refusalReason(input.refusal, config.appUrl));
+  await postCommentOnce(db, identity.api, { key, target: input.target, body, deliveryId: input.deliveryId }, { retryDelayMs: config.postRetryDelayMs });
+  return "posted";
+}

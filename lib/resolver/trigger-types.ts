@@ -1,0 +1,78 @@
+import type { HookProject } from "@/lib/gitlab/webhook-events";
+
+/**
+ * What a webhook event asks of the agent, decided from the payload alone (no database, no GitLab
+ * call), so the receiver can record obvious non-triggers at once and the worker repeats the same
+ * decision before doing anything with side effects.
+ */
+
+export const TRIGGER_LABEL = "openhands";
+
+export interface TriggerBase {
+  projectId: number;
+  projectPath: string;
+  projectWebUrl: string;
+  defaultBranch: string | null;
+  /** who wrote the comment or added the label */
+  author: { gitlabUserId: number; username: string };
+  /** semantic dedup: one run per key, however many hooks delivered the event */
+  triggerKey: string;
+}
+
+export interface IssueLabelTrigger extends TriggerBase {
+  kind: "issue_label";
+  issueIid: number;
+  issueTitle: string;
+}
+
+export interface IssueNoteTrigger extends TriggerBase {
+  kind: "issue_note";
+  issueIid: number;
+  issueTitle: string;
+  noteId: number;
+  discussionId: string | null;
+  /** the comment without its leading mention */
+  request: string;
+}
+
+export interface DiffLocation {
+  path: string;
+  line: number | null;
+  oldPath: string | null;
+  oldLine: number | null;
+}
+
+export interface MergeRequestNoteTrigger extends TriggerBase {
+  kind: "mr_note";
+  mergeRequestIid: number;
+  mergeRequestTitle: string;
+  sourceBranch: string;
+  targetBranch: string;
+  sourceProjectId: number;
+  noteId: number;
+  discussionId: string | null;
+  /** file and line of an inline (diff) comment */
+  position: DiffLocation | null;
+  request: string;
+}
+
+export type Trigger = IssueLabelTrigger | IssueNoteTrigger | MergeRequestNoteTrigger;
+export type Decision = { action: "ignore"; reason: string } | { action: "trigger"; trigger: Trigger };
+
+export interface DecisionContext {
+  /** X-Gitlab-Event-UUID: shared by the project and group hook deliveries of one event */
+  eventUuid: string | null;
+}
+
+export const ignore = (reason: string): Decision => ({ action: "ignore", reason });
+
+export function triggerBase(project: HookProject, author: { id: number; username: string }, triggerKey: string): TriggerBase {
+  return {
+    projectId: project.id,
+    projectPath: project.path_with_namespace,
+    projectWebUrl: project.web_url,
+    defaultBranch: project.default_branch ?? null,
+    author: { gitlabUserId: author.id, username: author.username },
+    triggerKey,
+  };
+}
