@@ -34,6 +34,7 @@ test.describe("Settings › Integrations: GitLab webhooks", () => {
     await expect(integrations.row(PROJECT)).toContainText("project");
     await expect(integrations.reinstall(PROJECT)).toBeDisabled();
     await expect(integrations.reinstall(GROUP)).toBeDisabled();
+    await page.screenshot({ path: "test-results/integrations-installed.png", fullPage: true });
 
     // 3. Delete both hooks in GitLab, reload: Not Installed, Reinstall enabled.
     for (const path of [`/groups/${enc(GROUP)}`, `/projects/${enc(PROJECT)}`]) {
@@ -91,5 +92,6 @@ test.describe("Settings › Integrations: GitLab webhooks", () => {
     await integrations.row(PROJECT).getByRole("button", { name: /Recent deliveries/ }).click();
     const deliveries = page.locator('[data-testid^="deliveries-project-"]');
     await expect(deliveries.getByTestId("delivery").first()).toContainText("Note Hook", { timeout: 15_000 });
+    await page.screenshot({ path: "test-results/integrations-deliveries.png", fullPage: true });
   });
 });
