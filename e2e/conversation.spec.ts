@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { sandboxUrl, signInThroughGitLab } from "./pages/gitlab-sign-in";
+import { sandboxControl, sandboxUrl, signInThroughGitLab } from "./pages/gitlab-sign-in";
 import { OpenRepositoryPage } from "./pages/open-repository";
 import { ConversationPage, sandboxApi } from "./pages/conversation";
 
@@ -8,14 +8,16 @@ test("launch a task, watch it live, see the summary and open a merge request", a
   const home = new OpenRepositoryPage(page);
   await home.goto();
   await home.chooseRepository("hello", /demo \/ hello-app/);
-  // The trailing sleep keeps the run going after the file is written, so the file edit must
-  // appear while the status is still "running": the timeline is live, not a reload.
-  await page.getByTestId("launch-message").fill("create file hello.txt with content hi\nsleep 3");
+  // The leading sleep means the file edit cannot have happened when the page first renders; the
+  // trailing one keeps the run going after it. So the edit must arrive over the live stream.
+  await page.getByTestId("launch-message").fill("sleep 2\ncreate file hello.txt with content hi\nsleep 3");
   await home.launch.click();
   await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
 
   const conversation = new ConversationPage(page);
   await expect(page.getByTestId("test-agent-label")).toBeVisible();
+  await expect(conversation.event("file_edit")).toHaveCount(0);
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "live");
   await expect(conversation.event("file_edit").first()).toContainText("hello.txt", { timeout: 30_000 });
   await expect(conversation.status).toHaveText("running");
 
@@ -35,4 +37,25 @@ test("launch a task, watch it live, see the summary and open a merge request", a
   const file = await sandboxApi(sandboxUrl(), `/projects/demo%2Fhello-app/repository/files/hello.txt/raw?ref=${encodeURIComponent(mr?.source_branch ?? "")}`);
   expect(file.status).toBe(200);
   expect((await file.text()).trim()).toBe("hi");
+});
+
+test("another GitLab user gets a 404 for someone else's conversation", async ({ page, browser }) => {
+  await signInThroughGitLab(page);
+  await page.goto("/conversations");
+  const first = page.getByTestId("conversation-list").getByRole("link").first();
+  await expect(first).toBeVisible();
+  const href = await first.getAttribute("href");
+  expect(href).toMatch(/^\/conversations\/[0-9a-f-]{36}$/);
+
+  await sandboxControl("seed", { users: [{ username: "alice", name: "Alice", email: "alice@example.com", password: "alice-password-123" }] });
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await signInThroughGitLab(other, { username: "alice", password: "alice-password-123" });
+  const response = await other.goto(href!);
+  expect(response?.status()).toBe(404);
+  await expect(other.getByText("could not be found")).toBeVisible();
+  const events = await other.request.get(`/api/conversations${href!.replace("/conversations", "")}/events`);
+  expect(events.status()).toBe(404);
+  expect((await other.goto("/conversations/00000000-0000-4000-8000-000000000000"))?.status()).toBe(404);
+  await context.close();
 });
