@@ -1,8 +1,11 @@
 import crypto from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversations } from "@/db/schema";
+import { DEFAULT_WORK_ROOT } from "@/lib/agent/work-dirs";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
@@ -127,6 +130,9 @@ describe.runIf(testDbKind() === "postgres")("a worker killed mid-run (Postgres, 
     const first = startWorker();
     await enqueueAgentRun(queue, c.id, 60);
     await waitUntil(async () => (await status(c.id))?.status === "running", 45_000, "the run to start");
+    // The killed worker's checkout is left behind on disk…
+    const leftBehind = join(DEFAULT_WORK_ROOT, String(first.child.pid));
+    expect(existsSync(leftBehind)).toBe(true);
     first.child.kill("SIGKILL");
     await first.exited;
 
@@ -134,6 +140,8 @@ describe.runIf(testDbKind() === "postgres")("a worker killed mid-run (Postgres, 
     await waitUntil(() => second.output().includes("worker started"), 30_000, "the second worker to start");
     await waitUntil(async () => (await status(c.id))?.status !== "running", 20_000, "the sweeper to end the run");
     expect(await status(c.id)).toMatchObject({ status: "failed", error: "interrupted" });
+    // …and the next worker removes it.
+    await waitUntil(() => !existsSync(leftBehind), 10_000, "the dead worker's work directory to be removed");
 
     // The restarted worker runs new work normally, through the real agent.run job.
     const next = await insertConversation(db, ada.userId, { projectId, projectPath: "ada/demo" });

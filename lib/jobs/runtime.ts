@@ -7,6 +7,7 @@ import { handlers } from "./handlers";
 import { agentSettings } from "@/lib/conversations/agent-settings";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
 import { startSweeper } from "@/lib/conversations/sweeper";
+import { removeOrphanedWorkDirs } from "@/lib/agent/work-dirs";
 import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
 
 /**
@@ -37,7 +38,10 @@ export function startProcessWorker(): Promise<RunningWorker> {
   g[workerKey] ??= (async () => {
     const [queue, handle] = await Promise.all([getQueue(), getDb()]);
     const env = getEnv();
-    const worker = await startWorker(queue, handle.db, handlers, { concurrency: { "agent.run": env.AGENT_CONCURRENCY, "webhook.process": 4 } });
+    const worker = await startWorker(queue, handle.db, handlers, {
+      // webhook.process jobs are short GitLab round trips: a few at once keep a burst of triggers moving.
+      concurrency: { "agent.run": env.AGENT_CONCURRENCY, "webhook.process": 4 },
+    });
     // Conversations whose worker died mid-run are failed ("interrupted") by every worker's sweeper.
     const agent = agentSettings(env);
     const sweeper = startSweeper(handle.db, {
@@ -46,6 +50,10 @@ export function startProcessWorker(): Promise<RunningWorker> {
       enqueue: queueEnqueuer(queue, env.AGENT_TIMEOUT),
       oauth: gitlabOAuthConfig,
     });
+    // Checkouts of workers that were killed mid-run (the sweeper fails their conversations).
+    void removeOrphanedWorkDirs()
+      .then((removed) => removed && log.info("removed work directories of dead workers", { removed }))
+      .catch((err: unknown) => log.warn("could not remove old work directories", { err }));
     log.info("worker started", { pid: process.pid, db: handle.kind });
     return {
       activeJobs: () => worker.activeJobs(),

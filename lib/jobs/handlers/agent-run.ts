@@ -3,6 +3,7 @@ import { agentSettings } from "@/lib/conversations/agent-settings";
 import { processEnqueuer } from "@/lib/conversations/enqueue";
 import { runConversation, type RunDeps } from "@/lib/conversations/run";
 import { Semaphore } from "@/lib/conversations/semaphore";
+import { processWorkDir } from "@/lib/agent/work-dirs";
 import { getEnv } from "@/lib/env";
 import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
 import { withModelEndpoint } from "@/lib/model-endpoint";
@@ -34,6 +35,7 @@ export function runDepsFromEnv(): RunDeps {
     heartbeatMs: settings.heartbeatMs,
     enqueue: processEnqueuer,
     appUrl: env.APP_URL,
+    workDir: processWorkDir(),
   };
 }
 
