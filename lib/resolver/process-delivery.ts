@@ -11,6 +11,7 @@ import { checkTriggerPermission } from "./permissions";
 import { replyWithRefusal } from "./refusal";
 import { findActiveConversation, recordOutcome, startTriggeredConversation } from "./start-conversation";
 import { decide, type Trigger } from "./triggers";
+import { confirmTrigger, scopeRefusal } from "./verify-delivery";
 
 /**
  * The `webhook.process` job: one recorded delivery → one outcome on its row (triggered with the
@@ -58,7 +59,6 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     await recordOutcome(db, delivery.id, "ignored", derived.ignore);
     return { outcome: "ignored", reason: derived.ignore, conversationId: null };
   }
-  const { trigger } = derived;
   const [installation] = delivery.installationId
     ? await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, delivery.installationId)).limit(1)
     : [];
@@ -68,7 +68,17 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   }
   const ctx = { baseUrl: installation.baseUrl, eventUuid: delivery.eventUuid };
 
-  if (delivery.outcome === "triggered" && delivery.conversationId) return resume(db, config, delivery, trigger, ctx, opts);
+  // The body is only as trusted as its installation's secret: a project outside the installation's
+  // project or group is refused before any GitLab call is made for anyone.
+  const outside = scopeRefusal(installation, derived.trigger);
+  if (outside) return refuse(db, delivery.id, outside);
+
+  if (delivery.outcome === "triggered" && delivery.conversationId) return resume(db, config, delivery, derived.trigger, ctx, opts);
+
+  // What GitLab has, not what the body says: author, text and label are read back before acting.
+  const confirmed = await confirmTrigger(db, config, installation, derived.trigger, ctx);
+  if (!confirmed.ok) return refuse(db, delivery.id, confirmed.reason);
+  const { trigger } = confirmed;
 
   // Loop guard, part two (part one, the marker, is in the decision): with a bot account, anything
   // it authored is ours.
@@ -123,6 +133,12 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   }
   await acknowledgeAndRun(db, config, started.conversation, { ...ctx, lastAttempt: opts.lastAttempt });
   return { outcome: "triggered", reason: null, conversationId: started.conversation.id };
+}
+
+async function refuse(db: Database, deliveryId: string, reason: string): Promise<ProcessResult> {
+  log.warn("webhook delivery refused", { deliveryId, reason });
+  await recordOutcome(db, deliveryId, "refused", reason);
+  return { outcome: "refused", reason, conversationId: null };
 }
 
 /** A retried job whose delivery already has its conversation: finish what the last attempt began. */

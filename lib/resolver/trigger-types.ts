@@ -31,6 +31,8 @@ export interface IssueNoteTrigger extends TriggerBase {
   issueTitle: string;
   noteId: number;
   discussionId: string | null;
+  /** the comment as written (the worker compares it with the note GitLab has) */
+  body: string;
   /** the comment without its leading mention */
   request: string;
 }
@@ -53,6 +55,8 @@ export interface MergeRequestNoteTrigger extends TriggerBase {
   discussionId: string | null;
   /** file and line of an inline (diff) comment */
   position: DiffLocation | null;
+  /** the comment as written (the worker compares it with the note GitLab has) */
+  body: string;
   request: string;
 }
 

@@ -37,6 +37,7 @@ export function decideNoteHook(event: NoteHook): Decision {
         issueTitle: event.issue.title,
         noteId: note.id,
         discussionId,
+        body: note.note,
         request: stripLeadingMention(note.note),
       },
     };
@@ -58,6 +59,7 @@ export function decideNoteHook(event: NoteHook): Decision {
         sourceProjectId: mr.source_project_id,
         noteId: note.id,
         discussionId,
+        body: note.note,
         position: diffLocation(event),
         request: stripLeadingMention(note.note),
       },
