@@ -1,11 +1,12 @@
 // Merge requests: create (source branch must exist, duplicates answer 409), get, list, edit,
 // changes / diffs / commits computed from the real repository.
 import { z } from "zod";
+import { canReadProject } from "./access";
 import { fire, mrFor, paged, projectFor } from "./api-common";
 import { requireUser } from "./auth";
 import { created, ok, type ApiResult, type ApiRoute, type Ctx } from "./context";
-import { forbidden, invalid } from "./http";
-import { createMergeRequest, updateMergeRequest } from "./mr-service";
+import { forbidden, invalid, notFound, unprocessable } from "./http";
+import { compareMergeRequest, createMergeRequest, updateMergeRequest } from "./mr-service";
 import { validate, zBool, zInt, zIntList, zList, zStr } from "./params";
 import { mrEntity } from "./present-mrs";
 import { projectWebUrl } from "./present-projects";
@@ -41,6 +42,7 @@ const CreateSchema = z.object({
   source_branch: zStr, target_branch: zStr, title: zStr, description: zStr.optional(), labels: zList.optional(),
   assignee_id: zInt.optional(), assignee_ids: zIntList.optional(), reviewer_ids: zIntList.optional(),
   remove_source_branch: zBool.optional(), squash: zBool.optional(), target_project_id: zInt.optional(),
+  allow_collaboration: zBool.optional(), allow_maintainer_to_push: zBool.optional(),
 });
 
 async function postMr(ctx: Ctx): Promise<ApiResult> {
@@ -49,13 +51,22 @@ async function postMr(ctx: Ctx): Promise<ApiResult> {
   const input = validate(CreateSchema, ctx.input, ["source_branch", "target_branch", "title"]);
   // create_merge_request_from needs push access (Developer) to the source project.
   if (pa.level < 30) throw forbidden();
-  const { mr, event } = await createMergeRequest(ctx.app, pa.project, user, {
+  // From a fork (`:id` is the source project): the MR lives in the target project, its parent.
+  let target = pa.project;
+  if (input.target_project_id !== undefined && input.target_project_id !== pa.project.id) {
+    const t = ctx.app.store.projects.get(input.target_project_id);
+    if (!t || !canReadProject(ctx.app.store, user, t)) throw notFound("Project");
+    if (pa.project.forkedFromId !== t.id) throw unprocessable(["Validate fork Source project is not a fork of the target project"]);
+    target = t;
+  }
+  const { mr, event } = await createMergeRequest(ctx.app, target, user, {
+    sourceProject: pa.project, allowCollaboration: input.allow_collaboration ?? input.allow_maintainer_to_push,
     sourceBranch: input.source_branch, targetBranch: input.target_branch, title: input.title, description: input.description,
     labels: input.labels, assigneeIds: input.assignee_ids ?? (input.assignee_id !== undefined ? [input.assignee_id] : undefined),
     reviewerIds: input.reviewer_ids, removeSourceBranch: input.remove_source_branch, squash: input.squash,
   });
-  fire(ctx, pa.project, event);
-  return created(mrEntity(ctx.app, pa.project, mr, user, true));
+  fire(ctx, target, event);
+  return created(mrEntity(ctx.app, target, mr, user, true));
 }
 
 function getMr(ctx: Ctx): ApiResult {
@@ -66,7 +77,7 @@ function getMr(ctx: Ctx): ApiResult {
 const EditSchema = z.object({
   title: zStr.optional(), description: zStr.optional(), target_branch: zStr.optional(), state_event: z.enum(["close", "reopen"]).optional(),
   labels: zList.optional(), add_labels: zList.optional(), remove_labels: zList.optional(), assignee_id: zInt.optional(),
-  assignee_ids: zIntList.optional(), reviewer_ids: zIntList.optional(),
+  assignee_ids: zIntList.optional(), reviewer_ids: zIntList.optional(), allow_collaboration: zBool.optional(), allow_maintainer_to_push: zBool.optional(),
 });
 
 async function putMr(ctx: Ctx): Promise<ApiResult> {
@@ -78,6 +89,7 @@ async function putMr(ctx: Ctx): Promise<ApiResult> {
   const event = await updateMergeRequest(ctx.app, pa.project, mr, user, {
     title: input.title, description: input.description, targetBranch: input.target_branch, stateEvent: input.state_event,
     labels: input.labels, addLabels: input.add_labels, removeLabels: input.remove_labels, reviewerIds: input.reviewer_ids,
+    allowCollaboration: input.allow_collaboration ?? input.allow_maintainer_to_push,
     assigneeIds: input.assignee_ids ?? (input.assignee_id !== undefined ? (input.assignee_id === 0 ? [] : [input.assignee_id]) : undefined),
   });
   if (event) fire(ctx, pa.project, event);
@@ -87,21 +99,21 @@ async function putMr(ctx: Ctx): Promise<ApiResult> {
 async function changes(ctx: Ctx): Promise<ApiResult> {
   const pa = projectFor(ctx);
   const mr = mrFor(ctx, pa);
-  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  const cmp = await compareMergeRequest(ctx.app, pa.project, mr);
   return ok({ ...mrEntity(ctx.app, pa.project, mr, pa.user, true), changes: cmp.diffs.map((d) => ({ ...d, generated_file: false })), overflow: false });
 }
 
 async function diffs(ctx: Ctx): Promise<ApiResult> {
   const pa = projectFor(ctx);
   const mr = mrFor(ctx, pa);
-  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  const cmp = await compareMergeRequest(ctx.app, pa.project, mr);
   return paged(ctx, cmp.diffs, (d) => ({ ...d, generated_file: false, collapsed: false, too_large: false }));
 }
 
 async function commits(ctx: Ctx): Promise<ApiResult> {
   const pa = projectFor(ctx);
   const mr = mrFor(ctx, pa);
-  const cmp = await ctx.app.repos.compare(pa.project, mr.targetBranch, mr.sourceBranch);
+  const cmp = await compareMergeRequest(ctx.app, pa.project, mr);
   const web = projectWebUrl(ctx.app, pa.project);
   return paged(ctx, cmp.commits, (c) => ({ ...c, trailers: {}, extended_trailers: {}, web_url: `${web}/-/commit/${c.id}` }));
 }

@@ -5,8 +5,8 @@ import { projectAccess } from "./access";
 import { tryAuthenticate } from "./auth";
 import type { App } from "./context";
 import { handleGitRequest, type GitHttpDeps } from "./git-http";
-import { refreshAfterPush } from "./mr-service";
-import type { Project, User } from "./store";
+import { collaborativePushPossible, refreshAfterPush } from "./mr-service";
+import { ACCESS, type Project, type User } from "./store";
 
 const GIT_PATH = /^\/((?:[^/]+\/)+[^/]+)\.git\//;
 
@@ -25,6 +25,18 @@ function gitDeps(app: App): GitHttpDeps {
       const u = app.store.users.get(userId);
       if (!p || !u) return 0;
       return u.admin ? 60 : projectAccess(app.store, userId, p);
+    },
+    collaborationRefs(userId, projectId) {
+      // GitLab: members who can merge into the target (Maintainer+ here) may push to the source
+      // branch of an open fork MR that allows collaboration.
+      const refs: string[] = [];
+      for (const mr of app.store.mergeRequests.values()) {
+        if (mr.sourceProjectId !== projectId || mr.projectId === projectId || mr.state !== "opened" || !mr.allowCollaboration) continue;
+        const target = app.store.projects.get(mr.projectId);
+        if (!target || !collaborativePushPossible(app, target, mr)) continue;
+        if (projectAccess(app.store, userId, target) >= ACCESS.maintainer) refs.push(`refs/heads/${mr.sourceBranch}`);
+      }
+      return refs;
     },
     onPush(event) {
       const project = app.store.projects.get(event.projectId);
@@ -48,7 +60,7 @@ export async function afterPush(app: App, project: Project, pusher: User, moved:
   project.hasCommits = true;
   pusher.lastActivityAt = now;
   if (moved.size === 0) return;
-  for (const u of await refreshAfterPush(app, project, pusher, moved)) app.webhooks.emit(project, u.event.flag, u.event.eventName, u.event.payload);
+  for (const u of await refreshAfterPush(app, project, pusher, moved)) app.webhooks.emit(u.target, u.event.flag, u.event.eventName, u.event.payload);
 }
 
 /** Creates the project's bare repository if needed, then hands the request to git http-backend. */

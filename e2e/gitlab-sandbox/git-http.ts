@@ -2,8 +2,10 @@
 // Access checks follow GitLab's GitHttpClientController + Gitlab::GitAccess, in the same order:
 // credentials -> token abilities (scopes) -> project visibility -> download/push permission.
 import { spawn } from "node:child_process";
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { basename, dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { gitEnv, readRefs } from "./git-repo";
 
@@ -11,6 +13,12 @@ export interface GitHttpDeps {
   resolveRepository(fullPath: string): { projectId: number; dir: string; visibility: "private" | "internal" | "public" } | null;
   authenticate(username: string, password: string): { userId: number; scopes: string[] } | null;
   accessLevel(userId: number, projectId: number): number;
+  /**
+   * Branches (full refs) the user may push to without Developer access: the source branches of fork
+   * MRs that allow collaboration, for members who can merge into the target (GitLab's
+   * MergeRequest#can_be_pushed_by?). Pushes then may update only these refs.
+   */
+  collaborationRefs?(userId: number, projectId: number): string[];
   onPush?(event: { projectId: number; userId: number; updatedRefs: { ref: string; before: string; after: string }[] }): void;
 }
 
@@ -24,6 +32,28 @@ const REPORTER = 20;
 const DEVELOPER = 30;
 const DOWNLOAD_SCOPES = new Set(["api", "read_api", "read_repository", "write_repository"]);
 const PUSH_SCOPES = new Set(["api", "write_repository"]);
+
+// A pre-receive hook that rejects any ref outside SANDBOX_ALLOWED_REFS (set for collaboration pushes only).
+const PRE_RECEIVE = `#!/bin/sh
+[ -z "$SANDBOX_ALLOWED_REFS" ] && exit 0
+while read old new ref; do
+  case " $SANDBOX_ALLOWED_REFS " in
+    *" $ref "*) ;;
+    *) echo "GitLab: You are not allowed to push code to this project."; exit 1 ;;
+  esac
+done
+exit 0
+`;
+let hooksDir: Promise<string> | null = null;
+function collaborationHooksDir(): Promise<string> {
+  hooksDir ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gitlab-sandbox-hooks-"));
+    await writeFile(join(dir, "pre-receive"), PRE_RECEIVE);
+    await chmod(join(dir, "pre-receive"), 0o755);
+    return dir;
+  })();
+  return hooksDir;
+}
 
 // Texts copied from GitLab (GitHttpClientController#render_access_denied, Gitlab::GitAccess::ERROR_MESSAGES).
 export const ACCESS_DENIED_MESSAGE = "HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you're required to use a token instead of a password. If a token was provided, it was either incorrect, expired, or improperly scoped. See https://gitlab.com/help/topics/git/troubleshooting_git.md#error-on-git-fetch-http-basic-access-denied";
@@ -103,6 +133,7 @@ export async function handleGitRequest(req: IncomingMessage, res: ServerResponse
       if (!actor) return sendChallenge(res);
     }
     const repo = deps.resolveRepository(fullPath);
+    let allowedRefs: string[] | null = null;
 
     if (!actor) {
       // Anonymous: only downloads from public projects; everything else (even "not found") is a challenge.
@@ -113,11 +144,18 @@ export async function handleGitRequest(req: IncomingMessage, res: ServerResponse
       const level = repo ? deps.accessLevel(actor.userId, repo.projectId) : 0;
       const canReadProject = repo !== null && (repo.visibility !== "private" || level >= GUEST);
       if (!repo || !canReadProject) return sendText(res, 404, GIT_ACCESS_MESSAGES.projectNotFound);
-      if (isPush && level < DEVELOPER) return sendText(res, 403, GIT_ACCESS_MESSAGES.pushCode);
+      if (isPush && level < DEVELOPER) {
+        const refs = deps.collaborationRefs?.(actor.userId, repo.projectId) ?? [];
+        if (refs.length === 0) return sendText(res, 403, GIT_ACCESS_MESSAGES.pushCode);
+        allowedRefs = refs;
+      }
       if (!isPush && repo.visibility === "private" && level < REPORTER) return sendText(res, 403, GIT_ACCESS_MESSAGES.download);
     }
 
-    const cgi = { dir: repo.dir, action, query: url.search.slice(1), remoteUser: credentials?.username ?? "" };
+    const cgi = {
+      dir: repo.dir, action, query: url.search.slice(1), remoteUser: credentials?.username ?? "",
+      restrict: allowedRefs ? { refs: allowedRefs, hooksDir: await collaborationHooksDir() } : null,
+    };
     if (isPush && !isInfoRefs && actor) {
       const userId = actor.userId;
       await withPushLock(repo.dir, async () => {
@@ -155,7 +193,7 @@ function diffRefs(before: Map<string, string>, after: Map<string, string>): { re
  * `afterSuccess` runs once the backend exited 0 but before the response ends, so a client that
  * sees its push finish can rely on the push hooks having been fired (like GitLab's post-receive).
  */
-function runHttpBackend(req: IncomingMessage, res: ServerResponse, cgi: { dir: string; action: string; query: string; remoteUser: string }, afterSuccess: (() => Promise<void>) | null): Promise<boolean> {
+function runHttpBackend(req: IncomingMessage, res: ServerResponse, cgi: { dir: string; action: string; query: string; remoteUser: string; restrict: { refs: string[]; hooksDir: string } | null }, afterSuccess: (() => Promise<void>) | null): Promise<boolean> {
   const header = (name: string): string | undefined => {
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(", ") : v;
@@ -178,8 +216,13 @@ function runHttpBackend(req: IncomingMessage, res: ServerResponse, cgi: { dir: s
     ["HTTP_GIT_PROTOCOL", header("git-protocol")], // enables protocol v2
   ];
   for (const [k, v] of optional) if (v) env[k] = v;
+  const restrictArgs: string[] = [];
+  if (cgi.restrict) {
+    env.SANDBOX_ALLOWED_REFS = cgi.restrict.refs.join(" ");
+    restrictArgs.push("-c", `core.hooksPath=${cgi.restrict.hooksDir}`);
+  }
 
-  const child = spawn("git", ["-c", "http.receivepack=true", "-c", "uploadpack.allowFilter=true", "http-backend"], { env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("git", ["-c", "http.receivepack=true", "-c", "uploadpack.allowFilter=true", ...restrictArgs, "http-backend"], { env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
   return new Promise<boolean>((resolve, reject) => {
     let pending: Buffer = Buffer.alloc(0);
     let headersDone = false;

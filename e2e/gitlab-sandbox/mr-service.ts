@@ -9,17 +9,50 @@ import type { MergeRequest, Project, User } from "./store";
 import { mrEvent, type BuiltEvent, type Changes } from "./webhook-payloads";
 
 export interface MrCreateInput {
+  /** The project holding the source branch when it is not the target (an MR opened from a fork). */
+  sourceProject?: Project; allowCollaboration?: boolean;
   sourceBranch: string; targetBranch: string; title: string; description?: string; labels?: string[];
   assigneeIds?: number[]; reviewerIds?: number[]; removeSourceBranch?: boolean; squash?: boolean;
 }
 
 const isDraftTitle = (t: string): boolean => /^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s|\[wip\]|wip:)/i.test(t);
 
+/** The project holding the MR's source branch (the fork, for MRs from a fork). */
+export function sourceProjectOf(app: App, project: Project, mr: MergeRequest): Project {
+  return mr.sourceProjectId === project.id ? project : app.store.projects.get(mr.sourceProjectId) ?? project;
+}
+
+/**
+ * The ref of the MR's source head in the target repository: the branch itself, or for a fork MR
+ * refs/merge-requests/<iid>/head, fetched from the fork first (like GitLab's MR head ref).
+ */
+async function sourceRefIn(app: App, project: Project, mr: MergeRequest): Promise<string> {
+  const source = sourceProjectOf(app, project, mr);
+  if (source === project) return mr.sourceBranch;
+  const ref = `refs/merge-requests/${mr.iid}/head`;
+  await app.repos.fetchInto(project, source, mr.sourceBranch, ref);
+  return ref;
+}
+
+/** target...source of an MR (commits and diffs), also across a fork. */
+export async function compareMergeRequest(app: App, project: Project, mr: MergeRequest): ReturnType<App["repos"]["compare"]> {
+  return app.repos.compare(project, mr.targetBranch, await sourceRefIn(app, project, mr));
+}
+
+/**
+ * GitLab's MergeRequest#collaborative_push_possible?: a fork MR whose source and target projects are
+ * both non-private. allow_collaboration only takes effect then.
+ */
+export function collaborativePushPossible(app: App, project: Project, mr: MergeRequest): boolean {
+  const source = sourceProjectOf(app, project, mr);
+  return source !== project && source.visibility !== "private" && project.visibility !== "private";
+}
+
 /** Compares target...source and stores diff_refs, the head commit and the change count. */
 async function refreshDiff(app: App, project: Project, mr: MergeRequest): Promise<void> {
-  const [source, target] = await Promise.all([app.repos.branch(project, mr.sourceBranch), app.repos.branch(project, mr.targetBranch)]);
+  const [source, target] = await Promise.all([app.repos.branch(sourceProjectOf(app, project, mr), mr.sourceBranch), app.repos.branch(project, mr.targetBranch)]);
   if (!source || !target) return;
-  const cmp = await app.repos.compare(project, mr.targetBranch, mr.sourceBranch);
+  const cmp = await compareMergeRequest(app, project, mr);
   const oldest = cmp.commits[cmp.commits.length - 1];
   mr.headSha = source.commit.id;
   mr.startSha = target.commit.id;
@@ -30,14 +63,15 @@ async function refreshDiff(app: App, project: Project, mr: MergeRequest): Promis
 
 export async function createMergeRequest(app: App, project: Project, author: User, input: MrCreateInput): Promise<{ mr: MergeRequest; event: BuiltEvent }> {
   const { store } = app;
-  if (input.sourceBranch === input.targetBranch) throw unprocessable(["You can't use same project/branch for source and target"]);
-  const [source, target] = await Promise.all([app.repos.branch(project, input.sourceBranch), app.repos.branch(project, input.targetBranch)]);
+  const sourceProject = input.sourceProject ?? project;
+  if (sourceProject === project && input.sourceBranch === input.targetBranch) throw unprocessable(["You can't use same project/branch for source and target"]);
+  const [source, target] = await Promise.all([app.repos.branch(sourceProject, input.sourceBranch), app.repos.branch(project, input.targetBranch)]);
   const errors: string[] = [];
   if (!source) errors.push(`Source branch "${input.sourceBranch}" does not exist`);
   if (!target) errors.push(`Target branch "${input.targetBranch}" does not exist`);
   if (errors.length > 0) throw unprocessable(errors);
   for (const other of project.mergeRequests.values()) {
-    if (other.state === "opened" && other.sourceBranch === input.sourceBranch && other.targetBranch === input.targetBranch) {
+    if (other.state === "opened" && other.sourceProjectId === sourceProject.id && other.sourceBranch === input.sourceBranch && other.targetBranch === input.targetBranch) {
       throw conflict([`Another open merge request already exists for this source branch: !${other.iid}`]);
     }
   }
@@ -45,7 +79,8 @@ export async function createMergeRequest(app: App, project: Project, author: Use
   const labels = [...new Set(input.labels ?? [])];
   for (const l of labels) ensureLabel(store, project, l);
   const mr: MergeRequest = {
-    id: store.nextId("mergeRequest"), iid: project.nextMrIid++, projectId: project.id, title: input.title, description: input.description ?? "",
+    id: store.nextId("mergeRequest"), iid: project.nextMrIid++, projectId: project.id, sourceProjectId: sourceProject.id,
+    allowCollaboration: sourceProject !== project && (input.allowCollaboration ?? false), title: input.title, description: input.description ?? "",
     state: "opened", sourceBranch: input.sourceBranch, targetBranch: input.targetBranch, authorId: author.id,
     assigneeIds: input.assigneeIds ?? [], reviewerIds: input.reviewerIds ?? [], labels, draft: isDraftTitle(input.title),
     createdAt: now, updatedAt: now, updatedById: null, lastEditedAt: null, lastEditedById: null, closedAt: null, closedById: null,
@@ -60,7 +95,7 @@ export async function createMergeRequest(app: App, project: Project, author: Use
     author_id: { previous: null, current: author.id }, created_at: { previous: null, current: utcText(now) },
     description: { previous: null, current: mr.description }, id: { previous: null, current: mr.id }, iid: { previous: null, current: mr.iid },
     merge_status: { previous: null, current: "unchecked" }, source_branch: { previous: null, current: mr.sourceBranch },
-    source_project_id: { previous: null, current: project.id }, target_branch: { previous: null, current: mr.targetBranch },
+    source_project_id: { previous: null, current: sourceProject.id }, target_branch: { previous: null, current: mr.targetBranch },
     target_project_id: { previous: null, current: project.id }, title: { previous: null, current: mr.title },
     updated_at: { previous: null, current: utcText(now) },
   };
@@ -71,6 +106,8 @@ export async function createMergeRequest(app: App, project: Project, author: Use
 export interface MrUpdateInput {
   title?: string; description?: string; targetBranch?: string; stateEvent?: "close" | "reopen"; labels?: string[];
   addLabels?: string[]; removeLabels?: string[]; assigneeIds?: number[]; reviewerIds?: number[];
+  /** Only meaningful for an MR from a fork. */
+  allowCollaboration?: boolean;
 }
 
 export async function updateMergeRequest(app: App, project: Project, mr: MergeRequest, actor: User, input: MrUpdateInput): Promise<BuiltEvent | null> {
@@ -114,6 +151,8 @@ export async function updateMergeRequest(app: App, project: Project, mr: MergeRe
   }
   if (input.assigneeIds !== undefined) mr.assigneeIds = [...input.assigneeIds];
   if (input.reviewerIds !== undefined) mr.reviewerIds = [...input.reviewerIds];
+  const collaboration = input.allowCollaboration !== undefined && mr.sourceProjectId !== project.id && input.allowCollaboration !== mr.allowCollaboration;
+  if (collaboration) mr.allowCollaboration = input.allowCollaboration!;
   let action: "update" | "close" | "reopen" = "update";
   if (input.stateEvent === "close" && mr.state === "opened") {
     action = "close";
@@ -130,7 +169,7 @@ export async function updateMergeRequest(app: App, project: Project, mr: MergeRe
     mr.closedById = null;
     addSystemNote(app, project, "MergeRequest", mr, actor, "reopened", now);
   }
-  if (Object.keys(changes).length === 0 && input.assigneeIds === undefined && input.reviewerIds === undefined) return null;
+  if (Object.keys(changes).length === 0 && input.assigneeIds === undefined && input.reviewerIds === undefined && !collaboration) return null;
   changes.updated_at = { previous: utcText(mr.updatedAt), current: utcText(now) };
   if (mr.updatedById !== actor.id) changes.updated_by_id = { previous: mr.updatedById, current: actor.id };
   mr.updatedAt = now;
@@ -138,17 +177,22 @@ export async function updateMergeRequest(app: App, project: Project, mr: MergeRe
   return mrEvent(app, project, mr, actor, action, changes);
 }
 
-/** After a push: open MRs whose source branch moved get new diff_refs and a Merge Request Hook (`update` with `oldrev`). */
-export async function refreshAfterPush(app: App, project: Project, pusher: User, branches: Map<string, string>): Promise<{ mr: MergeRequest; event: BuiltEvent }[]> {
-  const out: { mr: MergeRequest; event: BuiltEvent }[] = [];
-  for (const mr of project.mergeRequests.values()) {
-    if (mr.state !== "opened" || !branches.has(mr.sourceBranch)) continue;
+/**
+ * After a push: open MRs whose source branch moved (in this project, or MRs from this fork into its
+ * parent) get new diff_refs and a Merge Request Hook (`update` with `oldrev`) in their target project.
+ */
+export async function refreshAfterPush(app: App, project: Project, pusher: User, branches: Map<string, string>): Promise<{ mr: MergeRequest; target: Project; event: BuiltEvent }[]> {
+  const out: { mr: MergeRequest; target: Project; event: BuiltEvent }[] = [];
+  for (const mr of app.store.mergeRequests.values()) {
+    if (mr.sourceProjectId !== project.id || mr.state !== "opened" || !branches.has(mr.sourceBranch)) continue;
+    const target = app.store.projects.get(mr.projectId);
+    if (!target) continue;
     const oldrev = mr.headSha;
-    await refreshDiff(app, project, mr);
+    await refreshDiff(app, target, mr);
     mr.updatedAt = Date.now();
-    const event = mrEvent(app, project, mr, pusher, "update", { updated_at: { previous: null, current: utcText(mr.updatedAt) } });
+    const event = mrEvent(app, target, mr, pusher, "update", { updated_at: { previous: null, current: utcText(mr.updatedAt) } });
     (event.payload.object_attributes as Record<string, unknown>).oldrev = oldrev;
-    out.push({ mr, event });
+    out.push({ mr, target, event });
   }
   return out;
 }

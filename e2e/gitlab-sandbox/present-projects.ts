@@ -70,8 +70,10 @@ export function projectEntity(app: App, p: Project, user: User | null, single: b
   const owner = p.namespace.kind === "user" ? app.store.users.get(p.namespace.userId) : undefined;
   let openIssues = 0;
   for (const i of p.issues.values()) if (i.state === "opened") openIssues++;
+  const parent = p.forkedFromId ? app.store.projects.get(p.forkedFromId) : undefined;
   return {
     ...base,
+    ...(parent ? { forked_from_project: projectSimple(app, parent) } : {}),
     description_html: p.description ? `<p data-sourcepos="1:1-1:${p.description.length}" dir="auto">${escapeHtml(p.description)}</p>` : "",
     updated_at: iso(p.updatedAt),
     container_registry_image_prefix: `registry.${sshHost(app)}/${p.fullPath.toLowerCase()}`,

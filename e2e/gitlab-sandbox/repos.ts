@@ -23,13 +23,21 @@ export class RepoManager {
     if (repo.ready) return;
     if (!repo.creating) {
       const author = this.store.users.get(project.creatorId);
-      repo.creating = createBareRepository(repo.dir, {
+      const parent = project.forkedFromId ? this.store.projects.get(project.forkedFromId) : undefined;
+      // A fork starts as a copy of its parent's repository (GitLab's fork: all branches and tags).
+      const create = parent
+        ? this.ensure(parent).then(async () => {
+            const r = await runGit(null, ["clone", "--quiet", "--bare", "--no-local", parent.repo.dir, repo.dir]);
+            if (r.code !== 0) throw new Error(`fork failed: ${r.stderr.trim()}`);
+          })
+        : null;
+      repo.creating = (create ?? createBareRepository(repo.dir, {
         defaultBranch: project.defaultBranch,
         files: repo.initialFiles,
         authorName: author?.name ?? "Administrator",
         authorEmail: author?.email ?? "admin@example.com",
         message: "Initial commit\n",
-      }).then(() => {
+      })).then(() => {
         repo.ready = true;
       }).finally(() => {
         repo.creating = null;
@@ -40,7 +48,7 @@ export class RepoManager {
 
   /** True when git cannot know anything yet: no seed files and never created (so never pushed to). */
   private untouchedEmpty(project: Project): boolean {
-    return !project.repo.ready && project.repo.creating === null && Object.keys(project.repo.initialFiles).length === 0;
+    return !project.repo.ready && project.repo.creating === null && Object.keys(project.repo.initialFiles).length === 0 && !project.forkedFromId;
   }
 
   async branches(project: Project): Promise<BranchInfo[]> {
@@ -63,6 +71,16 @@ export class RepoManager {
   async compare(project: Project, from: string, to: string): Promise<{ commits: CommitInfo[]; diffs: DiffEntry[] }> {
     await this.ensure(project);
     return compareRefs(project.repo.dir, from, to);
+  }
+
+  /**
+   * Copies `branch` of `source` (a fork) into `target` as `ref` (GitLab keeps a fork MR's head as
+   * refs/merge-requests/<iid>/head in the target repository), so the two can be compared.
+   */
+  async fetchInto(target: Project, source: Project, branch: string, ref: string): Promise<boolean> {
+    await Promise.all([this.ensure(target), this.ensure(source)]);
+    const r = await runGit(target.repo.dir, ["fetch", "--quiet", "--no-tags", source.repo.dir, `+refs/heads/${branch}:${ref}`]);
+    return r.code === 0;
   }
 
   async readFile(project: Project, ref: string, path: string): Promise<string | null> {

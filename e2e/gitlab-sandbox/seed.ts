@@ -26,6 +26,8 @@ export const SeedSchema = z.object({
   projects: z.array(z.object({
     namespace: z.string(), path: z.string().regex(/^[A-Za-z0-9_.-]+$/), name: z.string().optional(), description: z.string().optional(),
     visibility: Visibility.default("private"), default_branch: z.string().default("main"),
+    // A fork: the full path of its parent project (seeded before); the repository starts as a copy of the parent's.
+    forked_from: z.string().optional(),
     // Undefined values are ignored, so callers can build file maps with optional entries.
     files: z.record(z.string(), z.string().optional()).default({}).transform((f) => Object.fromEntries(Object.entries(f).filter((e): e is [string, string] => e[1] !== undefined))),
     members: z.array(Member).default([]),
@@ -119,13 +121,16 @@ export async function applySeed(app: App, raw: unknown): Promise<SeedResult> {
     const groupOwner = group ? [...group.members.values()].find((m) => m.accessLevel >= ACCESS.owner)?.userId : undefined;
     const creatorId = p.creator ? userOrThrow(app, p.creator).id : owner?.id ?? groupOwner ?? [...store.users.keys()][0] ?? 0;
     const name = p.name ?? p.path;
+    const parent = p.forked_from === undefined ? undefined : store.findProject(p.forked_from);
+    if (p.forked_from !== undefined && !parent) throw new Error(`seed: unknown parent project "${p.forked_from}"`);
     const id = store.nextId("project");
     const project: Project = {
       id, name, path: p.path, namespace: group ? { kind: "group", id: group.id } : { kind: "user", id: owner!.namespaceId, userId: owner!.id },
       fullPath, nameWithNamespace: `${group ? group.fullName : owner!.name} / ${name}`, description: p.description ?? "", visibility: p.visibility,
       defaultBranch: p.default_branch, createdAt: now, updatedAt: now, lastActivityAt: now, creatorId, members: new Map(),
       repo: { dir: app.repos.dirFor(id), initialFiles: p.files, ready: false, creating: null }, topics: p.topics,
-      nextIssueIid: 1, nextMrIid: 1, labels: new Map(), issues: new Map(), mergeRequests: new Map(), hasCommits: Object.keys(p.files).length > 0,
+      nextIssueIid: 1, nextMrIid: 1, labels: new Map(), issues: new Map(), mergeRequests: new Map(), hasCommits: Object.keys(p.files).length > 0 || (parent?.hasCommits ?? false),
+      forkedFromId: parent?.id ?? null,
     };
     for (const m of p.members) {
       const mm = membership(app, m, creatorId, now);

@@ -44,6 +44,8 @@ export interface Project {
   nextIssueIid: number; nextMrIid: number; labels: Map<string, Label>; issues: Map<number, Issue>; mergeRequests: Map<number, MergeRequest>;
   /** Whether the repository has any commit, so `empty_repo` needs no git call. */
   hasCommits: boolean;
+  /** The parent of a fork (`forked_from_project`); its repository starts as a copy of the parent's. */
+  forkedFromId?: number | null;
 }
 
 export interface Issue {
@@ -58,6 +60,10 @@ export interface MergeRequest {
   sourceBranch: string; targetBranch: string; authorId: number; assigneeIds: number[]; reviewerIds: number[]; labels: string[];
   draft: boolean; createdAt: number; updatedAt: number; updatedById: number | null; lastEditedAt: number | null; lastEditedById: number | null;
   closedAt: number | null; closedById: number | null; preparedAt: number; removeSourceBranch: boolean; squash: boolean;
+  /** The project holding the source branch: a fork's id for MRs opened from a fork, else projectId. */
+  sourceProjectId: number;
+  /** allow_collaboration: members who can merge to the target may push to a fork's source branch. */
+  allowCollaboration: boolean;
   /** diff_refs and the source head, refreshed on push. */
   baseSha: string | null; startSha: string | null; headSha: string | null; lastCommit: CommitInfo | null; changesCount: number;
   discussionIds: string[];

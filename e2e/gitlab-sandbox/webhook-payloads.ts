@@ -48,9 +48,10 @@ function lastCommit(app: App, project: Project, mr: MergeRequest): Record<string
 /** MergeRequest#hook_attrs (superset of the MR-event and note-event examples). */
 export function mrHookAttrs(app: App, project: Project, mr: MergeRequest, fmt: "iso" | "utc"): Record<string, unknown> {
   const side = hookProject(app, project);
+  const sourceProject = mr.sourceProjectId === project.id ? project : app.store.projects.get(mr.sourceProjectId) ?? project;
   const assignee = assigneeAttrs(app, mr.assigneeIds)[0];
   return {
-    id: mr.id, iid: mr.iid, target_branch: mr.targetBranch, source_branch: mr.sourceBranch, source_project_id: project.id,
+    id: mr.id, iid: mr.iid, target_branch: mr.targetBranch, source_branch: mr.sourceBranch, source_project_id: sourceProject.id,
     author_id: mr.authorId, assignee_ids: [...mr.assigneeIds], assignee_id: mr.assigneeIds[0] ?? null, reviewer_ids: [...mr.reviewerIds],
     title: mr.title, created_at: ts(mr.createdAt, fmt), updated_at: ts(mr.updatedAt, fmt), updated_by_id: mr.updatedById,
     last_edited_at: ts(mr.lastEditedAt, fmt), last_edited_by_id: mr.lastEditedById, milestone_id: null,
@@ -61,7 +62,7 @@ export function mrHookAttrs(app: App, project: Project, mr: MergeRequest, fmt: "
     merge_commit_sha: null, merge_error: null, merge_params: { force_remove_source_branch: mr.removeSourceBranch ? "1" : "0" },
     merge_user_id: null, merge_when_pipeline_succeeds: false, time_estimate: 0, total_time_spent: 0, time_change: 0,
     human_total_time_spent: null, human_time_change: null, human_time_estimate: null,
-    url: mrWebUrl(app, project, mr), source: side, target: side, last_commit: lastCommit(app, project, mr),
+    url: mrWebUrl(app, project, mr), source: sourceProject === project ? side : hookProject(app, sourceProject), target: side, last_commit: lastCommit(app, project, mr),
     labels: hookLabels(app.store, project, mr.labels), detailed_merge_status: mr.state === "opened" ? "mergeable" : "not_open",
     ...(assignee ? { assignee: { name: assignee.name, username: assignee.username, avatar_url: assignee.avatar_url } } : {}),
   };

@@ -12,8 +12,8 @@ import { mergeRequestHooks } from "@/lib/resolver/hooks/merge-request-hooks";
  */
 export interface RunContext { db: Database; conversation: Conversation; token: string; baseUrl: string; signal: AbortSignal }
 export interface RunHooks {
-  /** before cloning: extra prompt context (issue text, MR diff, thread…), the branch to clone, and the branch the work goes to */
-  prepare?(ctx: RunContext): Promise<{ promptContext?: string; cloneBranch?: string; workBranch?: string }>;
+  /** before cloning: extra prompt context (issue text, MR diff, thread…), the project (a fork MR's source; default the conversation's) and branch to clone, and the branch the work goes to */
+  prepare?(ctx: RunContext): Promise<{ promptContext?: string; cloneProjectPath?: string; cloneBranch?: string; workBranch?: string }>;
   /** after the agent ran and the app committed (committedSha null when nothing changed): push, MR, final comment. Must not throw: report failures in the final comment. */
   finish?(ctx: RunContext & { workspace: Workspace }, result: AgentResult & { committedSha: string | null }): Promise<{ pushedBranch?: string | null; mergeRequestUrl?: string | null; summary?: string }>;
   /** the run ended without reaching finish (clone failed, token revoked, crashed, interrupted, cancelled before start): post the final comment with the reason. Must not throw. */

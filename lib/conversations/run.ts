@@ -134,9 +134,10 @@ class ConversationRun {
     // App/API conversations continue from their unpushed work, or from their pushed branch.
     const pending = this.hooks ? null : await getChanges(db, this.id);
     const cloneBranch = prep.cloneBranch ?? pending?.baseBranch ?? conv.pushedBranch ?? conv.branch;
-    await appendEvent(db, this.id, { kind: "status", text: `Cloning ${conv.projectPath} at ${cloneBranch}` });
+    const cloneProjectPath = prep.cloneProjectPath ?? conv.projectPath;
+    await appendEvent(db, this.id, { kind: "status", text: `Cloning ${cloneProjectPath} at ${cloneBranch}` });
     const ws = await cloneWorkspace({
-      repoUrl: `${this.baseUrl}/${conv.projectPath}.git`,
+      repoUrl: `${this.baseUrl}/${cloneProjectPath}.git`,
       branch: cloneBranch,
       credentials: { token: this.token },
       rootDir: deps.workDir,

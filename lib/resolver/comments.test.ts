@@ -30,6 +30,8 @@ describe("comment texts", () => {
     expect(mergeRequestReplyBody({ kind: "answer", summary: "It adds X." }, url)).toMatch(/^It adds X\./);
     expect(mergeRequestReplyBody({ kind: "pushed", summary: "s", branch: "feat", sha: "0123456789abcdef" }, url)).toContain("pushed 01234567 to `feat`");
     expect(mergeRequestReplyBody({ kind: "fork_no_push", summary: "s", allowCollaboration: false }, url)).toContain("Allow commits from members who can merge");
+    const refused = mergeRequestReplyBody({ kind: "fork_no_push", summary: "s", allowCollaboration: true, branch: "feat", reason: "GitLab refused the push: You are not allowed to push code to this project." }, url);
+    expect(refused).toContain("could not push them to `feat` of the fork this merge request comes from: GitLab refused the push: You are not allowed to push code to this project. Only members who can merge");
   });
 
   it("refusals say why and what to do", () => {

@@ -65,7 +65,8 @@ export type MergeRequestReply =
   | { kind: "not_resolved"; summary: string }
   | { kind: "failed"; reason: string; summary?: string }
   | { kind: "push_refused"; reason: string; summary: string; branch: string }
-  | { kind: "fork_no_push"; summary: string; allowCollaboration: boolean };
+  /** a fork MR: collaboration not allowed, or allowed but the push was refused (reason) or impossible */
+  | { kind: "fork_no_push"; summary: string; allowCollaboration: boolean; branch?: string; reason?: string };
 
 export function mergeRequestReplyBody(reply: MergeRequestReply, conversationUrl: string): string {
   const footer = `\n\nDetails: ${link(conversationUrl)}.`;
@@ -82,7 +83,7 @@ export function mergeRequestReplyBody(reply: MergeRequestReply, conversationUrl:
       return `❌ I made changes, but GitLab refused the push to \`${reply.branch}\`: ${clip(reply.reason, 1_000)}\n\n${clip(reply.summary)}${footer}`;
     case "fork_no_push":
       return reply.allowCollaboration
-        ? `⚠️ I made changes, but this merge request comes from a fork and I can only push to branches of this project. The changes are in ${link(conversationUrl)}.\n\n${clip(reply.summary)}`
+        ? `⚠️ I made changes, but I could not push them to \`${reply.branch ?? "the source branch"}\` of the fork this merge request comes from${reply.reason ? `: ${clip(reply.reason.replace(/[.\s]+$/, ""), 1_000)}.` : "."} Only members who can merge into the target branch may push to a fork's branch, even with "Allow commits from members who can merge to the target branch" enabled. The changes are in ${link(conversationUrl)}.\n\n${clip(reply.summary)}`
         : `⚠️ I made changes, but I cannot push them: this merge request comes from a fork that does not allow commits from members of the target project. The author can enable "Allow commits from members who can merge to the target branch" on the merge request, then ask again.\n\n${clip(reply.summary)}${footer}`;
   }
 }

@@ -1,7 +1,10 @@
-import { GitPushRejectedError } from "@/lib/agent/workspace";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { GitPushRejectedError, type Workspace } from "@/lib/agent/workspace";
 import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
 import { getDiscussion } from "@/lib/gitlab/discussions";
 import { getMergeRequest, getMergeRequestDiffs, type MergeRequestDetails } from "@/lib/gitlab/merge-requests";
+import { getProject } from "@/lib/gitlab/projects";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";
 import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "../comments";
@@ -11,8 +14,10 @@ import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished }
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
  * of the comment and, for inline comments, the file and line. The agent works in a checkout of the
- * source branch; questions get their answer as a reply in the same thread, requested changes are
- * pushed to the source branch. A fork's branch cannot be pushed from here: the reply says so.
+ * source branch (in the source project: a fork's branch is cloned from the fork); questions get their
+ * answer as a reply in the same thread, requested changes are pushed to the source branch. For a
+ * fork MR that is only possible when it allows collaboration and the pushing account can merge into
+ * the target (GitLab decides); otherwise the reply says why nothing was pushed.
  */
 
 function mrIidOf(ctx: { conversation: RunContext["conversation"] }): number {
@@ -22,6 +27,22 @@ function mrIidOf(ctx: { conversation: RunContext["conversation"] }): number {
 }
 
 const isFork = (mr: MergeRequestDetails): boolean => mr.sourceProjectId !== mr.targetProjectId;
+
+const execFileAsync = promisify(execFile);
+
+/** Full path of the project the workspace was cloned from (its origin), lower-cased; null when unknown. */
+async function clonedProjectPath(ws: Workspace, baseUrl: string): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync("git", ["-C", ws.dir, "remote", "get-url", "origin"]);
+    const url = new URL(stdout.trim());
+    const base = new URL(baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    if (url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) return null;
+    return url.pathname.slice(prefix.length + 1).replace(/\.git$/, "").toLowerCase();
+  } catch {
+    return null;
+  }
+}
 
 export const mergeRequestHooks: RunHooks = {
   async prepare(ctx) {
@@ -43,9 +64,17 @@ export const mergeRequestHooks: RunHooks = {
       excludeNoteId: conv.noteId,
       position: position ? { path: position.path, line: position.line, oldPath: null, oldLine: position.oldLine } : null,
     });
-    // A fork's source branch lives in another project: work on the target branch with the diff as
-    // context (answers still work; changes cannot be pushed, and finish says so).
-    return isFork(mr) ? { promptContext, cloneBranch: mr.targetBranch } : { promptContext, cloneBranch: mr.sourceBranch };
+    if (!isFork(mr)) return { promptContext, cloneBranch: mr.sourceBranch };
+    // A fork's source branch lives in the fork: clone it from there. When the fork cannot be read
+    // (deleted, or private to us), work on the target branch with the diff as context: answers still
+    // work, and finish sees that the clone is not the fork and says changes cannot be pushed.
+    try {
+      const source = await getProject(api, mr.sourceProjectId);
+      return { promptContext, cloneProjectPath: source.pathWithNamespace, cloneBranch: mr.sourceBranch };
+    } catch (err) {
+      log.warn("cannot read the source project of a fork merge request", { conversationId: conv.id, sourceProjectId: mr.sourceProjectId, error: (err as Error).message });
+      return { promptContext, cloneBranch: mr.targetBranch };
+    }
   },
 
   async finish(ctx, result) {
@@ -62,17 +91,24 @@ export const mergeRequestHooks: RunHooks = {
       } else {
         const api = gitlabApiWithHeaders({ baseUrl: ctx.baseUrl, token: ctx.token, headers: {} });
         const mr = await getMergeRequest(api, conv.projectId, mrIidOf(ctx));
-        if (isFork(mr)) {
-          reply = { kind: "fork_no_push", summary: result.summary, allowCollaboration: mr.allowCollaboration };
+        const fork = isFork(mr);
+        const sourcePath = fork ? (await getProject(api, mr.sourceProjectId).catch(() => null))?.pathWithNamespace ?? null : conv.projectPath;
+        if (fork && !mr.allowCollaboration) {
+          reply = { kind: "fork_no_push", summary: result.summary, allowCollaboration: false };
+        } else if (fork && (sourcePath === null || (await clonedProjectPath(ctx.workspace, ctx.baseUrl)) !== sourcePath.toLowerCase())) {
+          // The work is not a checkout of the fork's branch (prepare could not read the fork).
+          reply = { kind: "fork_no_push", summary: result.summary, allowCollaboration: true, branch: mr.sourceBranch, reason: "I cannot read the fork's repository" };
         } else {
           try {
             await ctx.workspace.push(mr.sourceBranch, { token: ctx.token });
             out.pushedBranch = mr.sourceBranch;
-            await recordPublished(ctx, { kind: "branch_pushed", branch: mr.sourceBranch, url: `${projectWebUrl(ctx.baseUrl, conv.projectPath)}/-/tree/${mr.sourceBranch}` });
+            await recordPublished(ctx, { kind: "branch_pushed", branch: mr.sourceBranch, url: `${projectWebUrl(ctx.baseUrl, sourcePath ?? conv.projectPath)}/-/tree/${mr.sourceBranch}` });
             reply = { kind: "pushed", summary: result.summary, branch: mr.sourceBranch, sha: result.committedSha };
           } catch (err) {
             if (!(err instanceof GitPushRejectedError)) throw err;
-            reply = { kind: "push_refused", reason: err.message, summary: result.summary, branch: mr.sourceBranch };
+            reply = fork
+              ? { kind: "fork_no_push", summary: result.summary, allowCollaboration: true, branch: mr.sourceBranch, reason: `GitLab refused the push: ${err.message}` }
+              : { kind: "push_refused", reason: err.message, summary: result.summary, branch: mr.sourceBranch };
           }
         }
       }
