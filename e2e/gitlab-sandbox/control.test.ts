@@ -52,6 +52,40 @@ describe("faults", () => {
     expect((await control("GET", "faults")).body).toEqual([]);
   });
 
+  it("with `after`, runs the real handler (the note is created) and answers the fault instead", async () => {
+    await control("DELETE", "faults");
+    const seeded = obj((await control("POST", "seed", { projects: [{ namespace: "kim", path: "after-faults", issues: [{ title: "One", author: "kim" }] }] })).body);
+    const pid = (seeded.projects as { id: number }[])[0]!.id;
+    const notesPath = `/projects/${pid}/issues/1/notes`;
+    const bodies = async () => ((await api("GET", notesPath)).body as { body: string }[]).map((n) => n.body);
+    await control("POST", "faults", { path: `/projects/${pid}/issues/1/notes$`, method: "POST", status: 500, times: 1, after: true });
+
+    const failed = await api("POST", notesPath, { body: "created despite the 500" });
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ message: "500 Sandbox fault" });
+    expect(await bodies()).toEqual(["created despite the 500"]);
+
+    // `drop`: the note is created, then the connection closes without an answer.
+    await control("POST", "faults", { path: `/projects/${pid}/issues/1/notes$`, method: "POST", drop: true, times: 1, after: true });
+    await expect(api("POST", notesPath, { body: "created, answer lost" })).rejects.toThrow();
+    expect(await bodies()).toContain("created, answer lost");
+
+    // Neither status nor drop: the real answer, late.
+    await control("POST", "faults", { path: `/projects/${pid}/issues/1/notes$`, method: "POST", delay_ms: 150, times: 1, after: true });
+    const t0 = performance.now();
+    const late = await api("POST", notesPath, { body: "late but fine" });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(late.status).toBe(201);
+    expect(obj(late.body).body).toBe("late but fine");
+
+    // Without `after`, the fault answers first and nothing is created.
+    await control("POST", "faults", { path: `/projects/${pid}/issues/1/notes$`, method: "POST", status: 502, times: 1 });
+    expect((await api("POST", notesPath, { body: "never created" })).status).toBe(502);
+    expect(await bodies()).not.toContain("never created");
+    expect(((await control("GET", "faults")).body as { hits: number }[]).map((f) => f.hits)).toEqual([1, 1, 1, 1]);
+    await control("DELETE", "faults");
+  });
+
   it("rejects an invalid fault", async () => {
     expect((await control("POST", "faults", { path: "(" })).status).toBe(400);
     expect((await control("POST", "faults", { status: 500 })).status).toBe(400);

@@ -1,6 +1,9 @@
 // Fault injection and rate limiting for tests of the app's error handling. Faults make matching
-// requests fail or slow down; the rate limiter imitates Rack::Attack's authenticated API throttle
+// requests fail or slow down, either before the handler runs (nothing happens) or, with `after`,
+// once it has run (the change is made, but the client sees a failure: a proxy's 5xx, a lost
+// answer); the rate limiter imitates Rack::Attack's authenticated API throttle
 // (fixed one-minute windows, `RateLimit-*` headers, 429 "Retry later" with `Retry-After`).
+import type { ServerResponse } from "node:http";
 import { z } from "zod";
 
 export const FaultInputSchema = z.object({
@@ -12,6 +15,10 @@ export const FaultInputSchema = z.object({
   times: z.number().int().min(1).optional(),
   rate: z.number().min(0).max(1).optional(),
   retry_after: z.number().int().min(0).optional(),
+  /** run the real handler first (its effects stay), then answer with the fault instead */
+  after: z.boolean().optional(),
+  /** close the connection without any answer (what a client sees when its request times out or a proxy drops it) */
+  drop: z.boolean().optional(),
 });
 export type FaultInput = z.infer<typeof FaultInputSchema>;
 
@@ -49,6 +56,40 @@ export class Faults {
     }
     return null;
   }
+}
+
+/**
+ * Holds back everything a handler writes to `res` (status, headers, body) while still letting it
+ * run to completion, so an `after` fault can answer instead. Then either `discard()` (the fault
+ * answers; none of the handler's headers are left) or `replay()` (the real answer, late).
+ */
+export function holdResponse(res: ServerResponse): { discard(): void; replay(): void } {
+  const original = { writeHead: res.writeHead, write: res.write, end: res.end };
+  const calls: { fn: "writeHead" | "write" | "end"; args: unknown[] }[] = [];
+  const record = (fn: "writeHead" | "write" | "end") => (...args: unknown[]) => {
+    calls.push({ fn, args: args.filter((a) => typeof a !== "function") });
+    const callback = args.find((a): a is () => void => typeof a === "function");
+    if (callback) setImmediate(callback);
+    return fn === "write" ? true : res;
+  };
+  res.writeHead = record("writeHead") as unknown as ServerResponse["writeHead"];
+  res.write = record("write") as unknown as ServerResponse["write"];
+  res.end = record("end") as unknown as ServerResponse["end"];
+  const restore = (): void => {
+    Object.assign(res, original);
+  };
+  return {
+    discard() {
+      restore();
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      res.statusCode = 200;
+    },
+    replay() {
+      restore();
+      for (const { fn, args } of calls) (res[fn] as (...a: unknown[]) => unknown).apply(res, args);
+      if (!calls.some((c) => c.fn === "end")) res.end();
+    },
+  };
 }
 
 export const RateLimitInputSchema = z.object({

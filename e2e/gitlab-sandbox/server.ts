@@ -14,6 +14,7 @@ import { userRoutes } from "./api-users";
 import { authenticateToken, checkScopes, requestToken } from "./auth";
 import type { ApiRoute, App, Ctx } from "./context";
 import { handleControl, type ControlDeps } from "./control";
+import { holdResponse, type FaultInput } from "./faults";
 import { serveGit } from "./git-bridge";
 import { isGitRequest } from "./git-http";
 import { HttpError, readBody, routeNotFound, sendHtml, sendJson, sendText } from "./http";
@@ -150,50 +151,88 @@ async function dispatch(app: App, router: Router<ApiRoute>, control: ControlDeps
       if (m && m !== "method_not_allowed") meta.routeKey = `${method} ${m.template}`;
     }
     const fault = app.faults.match(method, rawUrl);
-    if (fault) {
-      if (fault.input.delay_ms) await sleep(fault.input.delay_ms);
-      if (fault.input.status !== undefined) {
-        const headers: Record<string, string> = fault.input.retry_after !== undefined ? { "Retry-After": String(fault.input.retry_after) } : {};
-        const body = fault.input.body;
-        if (typeof body === "string") sendText(res, fault.input.status, body, headers);
-        else sendJson(res, fault.input.status, body ?? { message: `${fault.input.status} Sandbox fault` }, headers);
-        return;
+    if (fault?.input.after) {
+      // The real handler runs and its effects stay; only its answer is replaced (or delayed).
+      const held = holdResponse(res);
+      try {
+        await serve(app, router, req, res, { method, rawPath, path, url, isApi, meta });
+      } catch (error) {
+        sendError(res, method, rawUrl, path, error);
       }
-    }
-    if (isGitRequest(path)) {
-      meta.routeKey = `${method} /:project.git/${path.endsWith("info/refs") ? "info/refs" : path.split("/").pop() ?? ""}`;
-      await serveGit(app, req, res, path);
+      if (fault.input.drop || fault.input.status !== undefined) {
+        held.discard();
+        await answerFault(res, fault.input);
+      } else {
+        if (fault.input.delay_ms) await sleep(fault.input.delay_ms);
+        held.replay();
+      }
       return;
     }
-    if (isApi) {
-      await handleApi(app, router, req, res, rawPath, url, meta);
-      return;
-    }
-    if (path.startsWith("/oauth/")) {
-      meta.routeKey = `${method} ${path}`;
-      if (await handleOAuth(app, req, res, path, url)) return;
-      sendJson(res, 404, { error: "404 Not Found" });
-      return;
-    }
-    meta.routeKey = webRouteKey(method, path);
-    const deferred: (() => void)[] = [];
-    const form = await readParams(req);
-    await handleWeb({ app, req, res, method, path, query: url.searchParams, form, defer: (fn) => deferred.push(fn) });
-    runDeferred(res, deferred);
+    if (fault && (await answerFault(res, fault.input))) return;
+    await serve(app, router, req, res, { method, rawPath, path, url, isApi, meta });
   } catch (error) {
-    if (error instanceof HttpError) {
-      if (path.startsWith(API_PREFIX) || path.startsWith("/-/sandbox/") || path.startsWith("/oauth/")) sendJson(res, error.status, error.body, error.headers);
-      else sendHtml(res, error.status, renderErrorPage(error.status, typeof error.body === "string" ? error.body : JSON.stringify(error.body)));
-    } else {
-      console.error("gitlab-sandbox: request failed", method, rawUrl, error);
-      if (!res.headersSent) sendJson(res, 500, { message: "500 Internal Server Error" });
-      else res.destroy();
-    }
+    sendError(res, method, rawUrl, path, error);
   } finally {
     if (!path.startsWith("/-/sandbox/")) {
       const record = (): void => app.stats.record(meta.routeKey, res.statusCode);
       if (res.writableFinished) record();
       else res.once("finish", record);
     }
+  }
+}
+
+/**
+ * Answers with a fault: waits `delay_ms`, then drops the connection (`drop`) or answers `status`.
+ * Returns false when the fault only slows the request down and the real answer must follow.
+ */
+async function answerFault(res: ServerResponse, input: FaultInput): Promise<boolean> {
+  if (input.delay_ms) await sleep(input.delay_ms);
+  if (input.drop) {
+    res.destroy();
+    return true;
+  }
+  if (input.status === undefined) return false;
+  const headers: Record<string, string> = input.retry_after !== undefined ? { "Retry-After": String(input.retry_after) } : {};
+  const body = input.body;
+  if (typeof body === "string") sendText(res, input.status, body, headers);
+  else sendJson(res, input.status, body ?? { message: `${input.status} Sandbox fault` }, headers);
+  return true;
+}
+
+interface Route { method: string; rawPath: string; path: string; url: URL; isApi: boolean; meta: { routeKey: string } }
+
+/** Everything but the control API: git smart HTTP, REST v4, OAuth and the HTML pages. */
+async function serve(app: App, router: Router<ApiRoute>, req: IncomingMessage, res: ServerResponse, r: Route): Promise<void> {
+  const { method, rawPath, path, url, isApi, meta } = r;
+  if (isGitRequest(path)) {
+    meta.routeKey = `${method} /:project.git/${path.endsWith("info/refs") ? "info/refs" : path.split("/").pop() ?? ""}`;
+    await serveGit(app, req, res, path);
+    return;
+  }
+  if (isApi) {
+    await handleApi(app, router, req, res, rawPath, url, meta);
+    return;
+  }
+  if (path.startsWith("/oauth/")) {
+    meta.routeKey = `${method} ${path}`;
+    if (await handleOAuth(app, req, res, path, url)) return;
+    sendJson(res, 404, { error: "404 Not Found" });
+    return;
+  }
+  meta.routeKey = webRouteKey(method, path);
+  const deferred: (() => void)[] = [];
+  const form = await readParams(req);
+  await handleWeb({ app, req, res, method, path, query: url.searchParams, form, defer: (fn) => deferred.push(fn) });
+  runDeferred(res, deferred);
+}
+
+function sendError(res: ServerResponse, method: string, rawUrl: string, path: string, error: unknown): void {
+  if (error instanceof HttpError) {
+    if (path.startsWith(API_PREFIX) || path.startsWith("/-/sandbox/") || path.startsWith("/oauth/")) sendJson(res, error.status, error.body, error.headers);
+    else sendHtml(res, error.status, renderErrorPage(error.status, typeof error.body === "string" ? error.body : JSON.stringify(error.body)));
+  } else {
+    console.error("gitlab-sandbox: request failed", method, rawUrl, error);
+    if (!res.headersSent) sendJson(res, 500, { message: "500 Internal Server Error" });
+    else res.destroy();
   }
 }

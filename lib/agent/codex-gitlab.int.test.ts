@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { conversations } from "@/db/schema";
 import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
+import { cancelConversation } from "@/lib/conversations/cancel";
 import { listEvents } from "@/lib/conversations/events";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { APP_URL, startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
 import { createSecret } from "@/lib/secrets/queries";
 import { createRuntime } from "./runtime";
+import { descendants, stillRunning, waitFor as poll } from "./testing/process-tree";
 
 /**
  * Issue 9 end to end: a GitLab issue labelled `openhands` is resolved by the REAL Codex CLI (the
@@ -157,5 +159,34 @@ describe("an issue resolved by the real Codex CLI", () => {
         else process.env[k] = v;
       }
     }
+  }, 90_000);
+
+  it("cancel through the app during `run: sleep 60`: Codex and its children gone within 2 s, status cancelled, a final comment saying so", async () => {
+    const before = new Set((await descendants(process.pid)).map((p) => p.pid));
+    const { iid } = await createIssue("Sleep for a minute");
+    await comment(iid, "@openhands run: sleep 60");
+    const conv = await conversationOf(iid);
+
+    // Wait until the command really runs (Codex runs it in its own sandbox session).
+    const tree = await poll(async () => {
+      const procs = (await descendants(process.pid)).filter((p) => !before.has(p.pid));
+      return procs.some((p) => p.cmdline === "sleep 60") ? procs : undefined;
+    }, 30_000);
+    expect(tree.some((p) => p.cmdline.includes("codex exec"))).toBe(true);
+
+    // The app's cancel path (what the Cancel button calls), as the conversation's owner.
+    const cancelledAt = Date.now();
+    await cancelConversation(h.t.handle.db, { id: conv.id, userId: conv.userId }, { oauth: h.gl.oauth });
+    await poll(async () => ((await stillRunning(tree.map((p) => p.pid))).length === 0 ? true : undefined), 2_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+
+    const row = await settled(conv.id);
+    expect(row.status).toBe("cancelled");
+    const final = await finalOf(iid, conv.id);
+    expect(final.body).toContain("I could not finish: the run was cancelled");
+    // Nothing of the run is left anywhere in the process table, not even reparented to init.
+    expect((await stillRunning(tree.map((p) => p.pid))).map((p) => p.cmdline)).toEqual([]);
+    const branch = `openhands/issue-${iid}-sleep-for-a-minute`;
+    expect(await h.api<unknown[]>("alice", "GET", `/projects/${pid}/merge_requests?state=opened&source_branch=${encodeURIComponent(branch)}`)).toHaveLength(0);
   }, 90_000);
 });

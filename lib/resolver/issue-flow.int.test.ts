@@ -150,6 +150,33 @@ describe("issue comment starting with @openhands", () => {
   }, 90_000);
 });
 
+describe("GitLab refusing the push", () => {
+  it("ends with a final comment saying GitLab refused the push, and no MR", async () => {
+    // What GitLab answers a push its user may not make (a Reporter, or a push rule): 403 on receive-pack.
+    await h.gl.control("faults", { path: "^/acme/app\\.git/(info/refs\\?service=git-receive-pack|git-receive-pack)", status: 403, body: "You are not allowed to push code to this project." });
+    try {
+      const { iid } = await createIssue("Refused push", "create file refused.txt with content nope");
+      await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+      const conv = await conversationOf(iid);
+      const final = await finalOf(iid, conv.id);
+      const branch = `openhands/issue-${iid}-refused-push`;
+      expect(final.body).toContain(`GitLab refused the push to \`${branch}\``);
+      expect(final.body).toContain("You are not allowed to push code to this project.");
+      expect(await mergeRequestsFor(branch)).toHaveLength(0);
+      const branches = await h.api<{ name: string }[]>("alice", "GET", `/projects/${pid}/repository/branches`);
+      expect(branches.map((b) => b.name)).not.toContain(branch);
+      const row = await waitFor("the conversation to end", async () => {
+        const [r] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conv.id));
+        return r && r.status !== "running" && r.status !== "starting" ? r : null;
+      });
+      expect(row.pushedBranch).toBeNull();
+      expect(row.mergeRequestUrl).toBeNull();
+    } finally {
+      await fetch(`${h.gl.sandbox.url}/-/sandbox/faults`, { method: "DELETE" });
+    }
+  }, 60_000);
+});
+
 describe("who may trigger", () => {
   it("a Guest's @openhands gets one refusal reply and no run, however often they ask", async () => {
     const { iid } = await createIssue("Guest request");

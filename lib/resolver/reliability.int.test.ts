@@ -30,10 +30,12 @@ beforeAll(async () => {
         { namespace: "duo", path: "app", files: { "README.md": "# Duo\n" }, labels: ["openhands"] },
         { namespace: "solo", path: "quiet", files: { "README.md": "# Quiet\n" }, labels: ["openhands"] },
         { namespace: "solo", path: "flaky", files: { "README.md": "# Flaky\n" }, labels: ["openhands"] },
+        { namespace: "solo", path: "lossy", files: { "README.md": "# Lossy\n" }, labels: ["openhands"] },
       ],
     },
     { link: ["alice"] },
   );
+  await h.install({ resourceType: "project", resourceId: h.ids["solo/lossy"]!, resourcePath: "solo/lossy" });
 }, 60_000);
 
 afterAll(async () => {
@@ -83,9 +85,12 @@ describe("duplicates", () => {
     const note = await h.api<{ id: number }>("alice", "POST", `/projects/${pid}/issues/${iid}/notes`, { body: "@openhands create file twice.txt with content t" });
     await finished(pid, iid);
 
-    const deliveries = (await h.t.handle.db.select().from(webhookDeliveries)).filter(
-      (d) => (d.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === note.id,
-    );
+    // Both hooks' deliveries, however late the second one arrives under load.
+    await h.gl.sandbox.settleDeliveries();
+    const ofNote = async () =>
+      (await h.t.handle.db.select().from(webhookDeliveries)).filter((d) => (d.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === note.id);
+    await waitFor("both deliveries received", async () => (await ofNote()).length === 2);
+    const deliveries = await ofNote();
     expect(deliveries).toHaveLength(2);
     expect(new Set(deliveries.map((d) => d.installationId)).size).toBe(2);
     await waitFor("both deliveries processed", async () => {
@@ -125,6 +130,40 @@ describe("GitLab failing under us", () => {
     expect(count(all, `final/${conv.id}/`)).toBe(1);
     const faults = (await h.gl.control("faults")) as { hits: number }[];
     expect(faults.reduce((sum, f) => sum + f.hits, 0)).toBe(5);
+  }, 90_000);
+});
+
+describe("GitLab applying a request and failing to say so", () => {
+  // `after`: the sandbox runs the real handler (the note IS created), then answers the fault, or
+  // drops the connection (what a timed-out request looks like). A retry must find the note by its
+  // marker instead of posting it again. One fault per comment: the first retry finds it.
+  it.each([
+    { name: "500 on the ack, no answer on the final comment", ack: { status: 500 }, final: { drop: true } },
+    { name: "no answer on the ack, 502 on the final comment", ack: { drop: true }, final: { status: 502 } },
+  ])("$name: the ack and the final comment each appear exactly once", async ({ ack, final }) => {
+    const pid = h.ids["solo/lossy"]!;
+    const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title: "Lossy", description: "sleep 2\ncreate file lossy.txt with content l" });
+    const fault = async (extra: Record<string, unknown>) =>
+      (await h.gl.control("faults", { path: `/projects/${pid}/issues/${iid}/(notes|discussions/[^/]+/notes)$`, method: "POST", times: 1, after: true, ...extra })) as { id: number };
+    const ackFault = await fault(ack);
+    await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+
+    const conv = await waitFor("conversation", async () => (await conversationsOf(pid, iid))[0]);
+    await waitFor("ack", async () => count(await notes(pid, iid), `ack/${conv.id}`) > 0, 30_000);
+    const finalFault = await fault(final); // the run sleeps 2 s
+    await waitFor("final comment", async () => count(await notes(pid, iid), `final/${conv.id}/`) > 0, 40_000);
+    const ended = await waitFor("the conversation to end", async () => {
+      const row = (await conversationsOf(pid, iid))[0];
+      return row && ["finished", "failed", "cancelled"].includes(row.status) ? row : null;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const all = await notes(pid, iid);
+    expect(count(all, `ack/${conv.id}`)).toBe(1);
+    expect(count(all, `final/${conv.id}/`)).toBe(1);
+    expect(ended.status).toBe("finished");
+    const hits = new Map(((await h.gl.control("faults")) as { id: number; hits: number }[]).map((f) => [f.id, f.hits]));
+    expect([hits.get(ackFault.id), hits.get(finalFault.id)]).toEqual([1, 1]);
   }, 90_000);
 });
 
