@@ -15,8 +15,11 @@ export type AgentEvent =
 
 export type AgentEventKind = AgentEvent["kind"];
 
-/** Zod schema for storage and transport; typed against AgentEvent so the two cannot drift apart. */
-export const agentEventSchema: z.ZodType<AgentEvent> = z.discriminatedUnion("kind", [
+/**
+ * The variants every timeline shares: the conversation's own timeline schema
+ * (lib/conversations/event-types.ts) reuses them and adds what the app writes.
+ */
+export const sharedAgentEventVariants = [
   z.object({ kind: z.literal("message"), text: z.string() }),
   z.object({ kind: z.literal("command"), id: z.string(), command: z.string() }),
   z.object({
@@ -28,6 +31,11 @@ export const agentEventSchema: z.ZodType<AgentEvent> = z.discriminatedUnion("kin
   }),
   z.object({ kind: z.literal("file_edit"), path: z.string(), action: z.enum(["create", "modify", "delete"]) }),
   z.object({ kind: z.literal("error"), message: z.string() }),
+] as const;
+
+/** Zod schema for storage and transport; typed against AgentEvent so the two cannot drift apart. */
+export const agentEventSchema: z.ZodType<AgentEvent> = z.discriminatedUnion("kind", [
+  ...sharedAgentEventVariants,
   z.object({ kind: z.literal("status"), text: z.string() }),
 ]);
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { conversationOutcomes, conversationStatuses } from "@/db/schema";
+import { sharedAgentEventVariants } from "@/lib/agent/events";
 
 /**
  * Everything a conversation's timeline can hold. The agent's own events (lib/agent/events.ts) plus
@@ -8,17 +9,7 @@ import { conversationOutcomes, conversationStatuses } from "@/db/schema";
  * and sent as-is over the event stream, so the Cloud API and the page share one vocabulary.
  */
 export const timelineEventSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("message"), text: z.string() }),
-  z.object({ kind: z.literal("command"), id: z.string(), command: z.string() }),
-  z.object({
-    kind: z.literal("output"),
-    commandId: z.string().optional(),
-    text: z.string(),
-    exitCode: z.number().int().nullable().optional(),
-    truncated: z.boolean().optional(),
-  }),
-  z.object({ kind: z.literal("file_edit"), path: z.string(), action: z.enum(["create", "modify", "delete"]) }),
-  z.object({ kind: z.literal("error"), message: z.string() }),
+  ...sharedAgentEventVariants,
   /** agent progress ("Reconnecting… 1/5") or, with `status`, a transition of the conversation */
   z.object({ kind: z.literal("status"), text: z.string(), status: z.enum(conversationStatuses).optional(), reason: z.string().optional() }),
   z.object({ kind: z.literal("user_message"), text: z.string() }),
