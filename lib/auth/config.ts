@@ -1,19 +1,9 @@
 import NextAuth, { type NextAuthConfig } from "next-auth";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { gitlabOAuthConfig, GITLAB_SCOPES } from "@/lib/gitlab-settings";
-import { saveConnection } from "@/lib/gitlab/tokens";
-import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
-
-const gitlabProfile = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  name: z.string(),
-  email: z.string().nullish(),
-  avatar_url: z.string().nullish(),
-});
+import { gitlabProfile, recordSignIn } from "./record-sign-in";
 
 /**
  * Sign in with GitLab (authorization code + PKCE) against GITLAB_URL or the demo sandbox. The
@@ -57,21 +47,9 @@ async function buildConfig(): Promise<NextAuthConfig> {
     callbacks: {
       async jwt({ token, account, profile }) {
         if (account && profile) {
-          const p = gitlabProfile.parse(profile);
-          if (!account.access_token) throw new Error("GitLab returned no access token");
           const { db } = await getDb();
-          const user = await upsertGitLabUser(db, oauth.baseUrl, { id: p.id, username: p.username, name: p.name, email: p.email, avatarUrl: p.avatar_url });
-          await saveConnection(db, {
-            userId: user.id,
-            baseUrl: oauth.baseUrl,
-            gitlabUserId: p.id,
-            username: p.username,
-            accessToken: account.access_token,
-            refreshToken: account.refresh_token ?? null,
-            expiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
-            scopes: account.scope ?? GITLAB_SCOPES.join(" "),
-          });
-          log.info("signed in", { userId: user.id, gitlabUser: p.username });
+          const user = await recordSignIn(db, { baseUrl: oauth.baseUrl, profile, account });
+          log.info("signed in", { userId: user.id, gitlabUser: user.username });
           token.uid = user.id;
           await onSignedIn(user.id);
         }

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -15,6 +15,7 @@ import { refreshAccessToken, RefreshRejectedError } from "./oauth";
 import { getAccessToken, getConnectionSummary, saveConnection } from "./tokens";
 import { connectUser } from "./testing/connected-user";
 import { fetchCurrentUser } from "./testing/oauth-login";
+import { dumpDatabase } from "@/lib/testing/dump-database";
 import { startSandboxFixture, type SandboxFixture } from "./testing/sandbox-fixture";
 
 const cipherKey = crypto.randomBytes(32).toString("base64");
@@ -213,7 +214,8 @@ describe("tokens at rest", () => {
     // The pairs sign-in produced plus the current (refreshed) pairs.
     expect(tokens.size).toBeGreaterThanOrEqual(2 * people.length + 4);
 
-    const dump = await dumpDatabase(db);
+    const { text: dump, tables } = await dumpDatabase(db);
+    expect(tables).toContain("public.gitlab_connections");
     expect(dump.length).toBeGreaterThan(0);
     for (const token of tokens) expect(dump.includes(token), "a token was found in plaintext").toBe(false);
     // Sanity check of the dump itself: the usernames (plaintext columns) are in it.
@@ -227,29 +229,3 @@ describe("tokens at rest", () => {
     expect(() => cipher.decrypt(row.accessTokenEnc, `gitlab_connections:${crypto.randomUUID()}:access_token`)).toThrow();
   });
 });
-
-const tableList = z.array(z.object({ table_schema: z.string(), table_name: z.string() }));
-const textRows = z.array(z.object({ row: z.string().nullable() }));
-
-function rowsOf(result: unknown): unknown {
-  // postgres-js returns an array of rows, PGlite an object with `rows`.
-  return Array.isArray(result) ? result : z.object({ rows: z.array(z.unknown()) }).parse(result).rows;
-}
-
-/** Every row of every table outside the system schemas, each rendered as text. */
-async function dumpDatabase(database: Database): Promise<string> {
-  const tables = tableList.parse(
-    rowsOf(
-      await database.execute(
-        sql`select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-      ),
-    ),
-  );
-  expect(tables.some((t) => t.table_schema === "public" && t.table_name === "gitlab_connections")).toBe(true);
-  const parts: string[] = [];
-  for (const t of tables) {
-    const rows = textRows.parse(rowsOf(await database.execute(sql.raw(`select t::text as row from "${t.table_schema}"."${t.table_name}" t`))));
-    for (const r of rows) if (r.row) parts.push(r.row);
-  }
-  return parts.join("\n");
-}
