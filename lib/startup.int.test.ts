@@ -19,6 +19,16 @@ describe("start-up configuration errors", () => {
     expect(p.output().trim()).toMatch(/^Invalid configuration: ENCRYPTION_KEY must be 32 random bytes[^\n]*\(got 5 characters\)$/);
   });
 
+  it("the web process's boot (instrumentation.ts) fails the same way", async () => {
+    for (const env of [{ DATABASE_URL: "postgres://nope", ...keys }, { DATA_DIR: "/tmp/never-used-web-data", ENCRYPTION_KEY: "short" }]) {
+      const p = spawnTsx("lib/testing/boot-web-main.ts", env);
+      expect(await p.exited).toBe(1);
+      const lines = p.output().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^(Cannot connect to the database at postgres:\/\/nope: .*Check DATABASE_URL|Invalid configuration: ENCRYPTION_KEY must be 32 random bytes.*)/);
+    }
+  });
+
   it("the worker refuses to run on the embedded database, saying why", async () => {
     const p = spawnTsx("lib/jobs/worker-main.ts", { DATA_DIR: "/tmp/never-used-worker-data" });
     expect(await p.exited).toBe(1);
