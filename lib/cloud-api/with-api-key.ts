@@ -56,9 +56,6 @@ export function withApiKey<C extends { params: Promise<Record<string, string>> }
  * problem with the API key, so it is a 403 rather than the 401 a browser session gets.
  */
 export function toApiError(err: unknown): AppError {
-  // Our own verdict (e.g. 404 repository_not_found) raised inside a GitLab call can come back
-  // wrapped as a GitLab failure by withGitLab's error mapping; the original is the true answer.
-  if (err instanceof Error && !(err instanceof AppError) && err.cause instanceof AppError) return err.cause;
   const e = toAppError(err);
   if (e.code === "needs_reauth") {
     return new AppError("gitlab_reconnect_required", 403, "The key owner's GitLab connection has expired or was revoked. Sign in to the app and reconnect GitLab, then retry.");

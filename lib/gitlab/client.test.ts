@@ -104,6 +104,20 @@ describe("withGitLab retries", () => {
     expect(err).toMatchObject({ kind: "unreachable", message: `GitLab is unreachable at ${url}: ECONNREFUSED` });
   });
 
+  it("lets the caller's own errors through unchanged and unretried, at any nesting level", async () => {
+    class Verdict extends Error {}
+    let calls = 0;
+    const own = new Verdict("repository not found");
+    const thrown = await withGitLab(async () => {
+      calls++;
+      throw own;
+    }).catch((e: unknown) => e);
+    expect(thrown).toBe(own);
+    expect(calls).toBe(1);
+    const nested = await withGitLab(() => withGitLab(async () => Promise.reject(own))).catch((e: unknown) => e);
+    expect(nested).toBe(own);
+  });
+
   it("does not retry 4xx", async () => {
     const { api, requests } = await stub(() => ({ status: 404, body: { message: "404 Project Not Found" } }));
     const err = await getProject(api, "acme/missing").catch((e: unknown) => e);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Gitlab } from "@gitbeaker/rest";
 import type { Database } from "@/db/client";
-import { GitLabError, NeedsReauthError, toGitLabError } from "./errors";
+import { GitLabError, NeedsReauthError, isGitLabTransportError, toGitLabError } from "./errors";
 import { singleAttemptRequesterFn } from "./requester";
 import { getAccessToken, getGitLabCredentials, markNeedsReauth, sameGitLab, type GetAccessTokenOptions, type OAuthConfigSource } from "./tokens";
 
@@ -49,7 +49,8 @@ const SAFE_TO_REPEAT = new Set(["GET", "HEAD"]);
 const MAX_SERVER_ERROR_RETRIES = 2;
 
 /**
- * Runs a GitLab call, mapping failures to GitLabError / NeedsReauthError.
+ * Runs a GitLab call, mapping failures to GitLabError / NeedsReauthError (errors of the caller's own
+ * code inside `fn` pass through unchanged).
  * - 429: waits `Retry-After` (or 1, 2, 4… s without one) and tries again, up to `maxRetries` and
  *   `maxWaitSeconds` in total. A 429 means GitLab did not process the request, so any method may
  *   be repeated. If the wait would exceed the budget we fail at once with `rate_limited`.
@@ -64,6 +65,7 @@ export async function withGitLab<T>(fn: () => Promise<T>, opts: WithGitLabOption
     try {
       return await fn();
     } catch (raw) {
+      if (!isGitLabTransportError(raw)) throw raw;
       throw toGitLabError(raw, { baseUrl: opts.baseUrl });
     }
   }
@@ -81,6 +83,8 @@ async function retrying<T>(fn: () => Promise<T>, opts: WithGitLabOptions): Promi
     try {
       return await fn();
     } catch (raw) {
+      // The caller's own errors are neither retried nor relabelled as GitLab failures.
+      if (!isGitLabTransportError(raw)) throw raw;
       const err = toGitLabError(raw, { baseUrl: opts.baseUrl });
       if (err instanceof NeedsReauthError || attempt >= maxRetries) throw err;
       if (err.kind === "rate_limited") {

@@ -209,6 +209,27 @@ export function toGitLabError(err: unknown, context: ErrorContext = {}): GitLabE
   return new GitLabError("server_error", `Unexpected error talking to GitLab: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
+/**
+ * Whether an error came from talking to GitLab (HTTP answers, network, timeouts, an answer we could
+ * not parse) rather than from the caller's own code run inside a GitLab call. withGitLab maps the
+ * first kind and lets the second through untouched, so a caller's verdict (say, "repository not
+ * found" as a 404 of the app's own API) is not turned into "unexpected error talking to GitLab".
+ */
+export function isGitLabTransportError(err: unknown): boolean {
+  return (
+    err instanceof GitLabError ||
+    err instanceof NeedsReauthError ||
+    err instanceof GitbeakerRequestError ||
+    err instanceof GitbeakerTimeoutError ||
+    err instanceof GitbeakerRetryError ||
+    err instanceof TypeError ||
+    err instanceof z.ZodError ||
+    !(err instanceof Error) ||
+    err.name === "TimeoutError" ||
+    err.name === "AbortError"
+  );
+}
+
 /** True for errors that mean "ask the user to reconnect GitLab". */
 export function isNeedsReauth(err: unknown): err is NeedsReauthError {
   return err instanceof NeedsReauthError;
