@@ -1,6 +1,7 @@
 // `npm run sandbox -- --port 8929 [--host 127.0.0.1] [--seed file.json] [--public-url URL] [--token-ttl 7200]`
 // Prints one JSON line with the base URL (and the seed result when --seed is given), then serves
 // until SIGINT/SIGTERM.
+import { serveUntilSignal } from "../support/serve-until-signal";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -31,12 +32,7 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  process.stdout.write(`${JSON.stringify(seeded === undefined ? { url: sandbox.url } : { url: sandbox.url, seed: seeded })}\n`);
-  const stop = (): void => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  serveUntilSignal(seeded === undefined ? { url: sandbox.url } : { url: sandbox.url, seed: seeded }, () => sandbox.close());
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 // `npm run model-sandbox -- [--port 0] [--host 127.0.0.1] [--api-key KEY] [--mode ok|fail|stall]`
 // Prints one JSON line ({"url","baseUrl","mode"}), then serves until SIGINT/SIGTERM. Point Codex at
 // `baseUrl` (AGENT_MODEL_BASE_URL); switch modes with POST /-/sandbox/mode {"mode":"fail"}.
+import { serveUntilSignal } from "../support/serve-until-signal";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { modelSandboxModeSchema, startModelSandbox } from "./index";
@@ -19,12 +20,7 @@ async function main(): Promise<void> {
   });
   const args = Args.parse(values);
   const sandbox = await startModelSandbox({ port: args.port, host: args.host, apiKey: args["api-key"], mode: args.mode });
-  process.stdout.write(`${JSON.stringify({ url: sandbox.url, baseUrl: sandbox.baseUrl, mode: args.mode })}\n`);
-  const stop = (): void => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  serveUntilSignal({ url: sandbox.url, baseUrl: sandbox.baseUrl, mode: args.mode }, () => sandbox.close());
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/db";
 import { listConversations } from "@/lib/conversations/queries";
-import { StatusBadge } from "@/components/status-badge";
+import { ConversationRow } from "@/components/conversation-row";
 
 export async function RecentConversations({ userId }: { userId: string }) {
   const { db } = await getDb();
@@ -18,15 +18,7 @@ export async function RecentConversations({ userId }: { userId: string }) {
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
         {items.map((c) => (
           <li key={c.id}>
-            <Link href={`/conversations/${c.id}`} className="flex items-center justify-between gap-4 px-4 py-3 hover:bg-slate-50">
-              <span className="min-w-0">
-                <span className="block truncate font-medium">{c.title}</span>
-                <span className="text-xs text-slate-500">
-                  {c.projectPath} @ {c.branch} · {c.trigger}
-                </span>
-              </span>
-              <StatusBadge status={c.status} />
-            </Link>
+            <ConversationRow conversation={c} />
           </li>
         ))}
       </ul>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { conversationStatuses, conversationTriggers } from "@/db/schema";
 import { EmptyState, PageHeader } from "@/components/app-shell";
-import { StatusBadge } from "@/components/status-badge";
+import { ConversationRow } from "@/components/conversation-row";
 import { currentUser } from "@/lib/auth/current-user";
 import { listConversations } from "@/lib/conversations/queries";
 
@@ -61,15 +61,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="conversation-list">
           {items.map((c) => (
             <li key={c.id}>
-              <Link href={`/conversations/${c.id}`} className="flex items-center justify-between gap-4 px-4 py-3 hover:bg-slate-50">
-                <span className="min-w-0">
-                  <span className="block truncate font-medium">{c.title}</span>
-                  <span className="text-xs text-slate-500">
-                    {c.projectPath} @ {c.branch} · {c.trigger.replace("_", " ")} · {c.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
-                  </span>
-                </span>
-                <StatusBadge status={c.status} />
-              </Link>
+              <ConversationRow conversation={c} showTime />
             </li>
           ))}
         </ul>
