@@ -33,6 +33,8 @@ export interface App {
   stats: RequestStats;
   faults: Faults;
   rateLimiter: RateLimiter;
+  /** work that runs after a response, like GitLab's post-receive; close() waits for it */
+  background: Set<Promise<unknown>>;
 }
 
 export interface ApiResult { status: number; body: unknown; headers?: Record<string, string> }

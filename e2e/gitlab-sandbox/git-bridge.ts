@@ -45,9 +45,11 @@ function gitDeps(app: App): GitHttpDeps {
       const moved = new Map<string, string>();
       for (const r of event.updatedRefs) if (r.ref.startsWith("refs/heads/")) moved.set(r.ref.slice("refs/heads/".length), r.after);
       // MR diff refresh runs after the push answer, like GitLab's post-receive.
-      setImmediate(() => {
-        afterPush(app, project, pusher, moved).catch((error: unknown) => console.error("gitlab-sandbox: MR refresh after push failed", error));
-      });
+      const task = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => afterPush(app, project, pusher, moved))
+        .catch((error: unknown) => console.error("gitlab-sandbox: MR refresh after push failed", error))
+        .finally(() => app.background.delete(task));
+      app.background.add(task);
     },
   };
 }

@@ -78,12 +78,13 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
   const config = defaultConfig(opts);
   const app: App = {
     store, config, baseUrl: opts.publicUrl?.replace(/\/+$/, "") ?? "",
-    repos: new RepoManager(join(tmp, "repos"), store), stats: new RequestStats(), faults: new Faults(), rateLimiter: new RateLimiter(),
+    repos: new RepoManager(join(tmp, "repos"), store), stats: new RequestStats(), faults: new Faults(), rateLimiter: new RateLimiter(), background: new Set(),
     webhooks: new WebhookEngine({ store, config, get baseUrl() { return app.baseUrl; } }),
   };
   await app.repos.init();
 
   const reset = async (): Promise<void> => {
+    await Promise.allSettled([...app.background]);
     await app.webhooks.reset();
     await app.repos.clear();
     store.clear();
@@ -125,13 +126,15 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     resetRequestStats: () => app.stats.reset(),
     close() {
       closed ??= (async () => {
-        await app.webhooks.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // Post-push work may still be running git in the repos (and may queue a webhook).
+        await Promise.allSettled([...app.background]);
+        await app.webhooks.close();
         await app.repos.destroy();
-        await rm(tmp, { recursive: true, force: true });
+        await rm(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       })();
       return closed;
     },
