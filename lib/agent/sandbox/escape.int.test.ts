@@ -231,6 +231,31 @@ describe.each<Preset>(["custom", "codex"])("escape attempts from the %s preset",
   });
 });
 
+describe("the repository's metadata, which the app's git obeys outside the sandbox", () => {
+  it("hooks, core.fsmonitor and a commondir the agent planted are undone before the app's git runs", async () => {
+    const marker = join(root, `fsmonitor-ran-${NONCE}`);
+    const evil = `touch ${marker}`;
+    const { workspaceDir, output } = await runScript(
+      "custom",
+      [
+        `git config core.fsmonitor "${evil}"`,
+        `mkdir -p .git/hooks && printf '#!/bin/sh\\n${evil}\\n' > .git/hooks/pre-push && chmod +x .git/hooks/pre-push`,
+        `mkdir -p evil && echo ../evil > .git/commondir`,
+        `echo changed > file.txt`,
+      ].join("\n") + "\n",
+    );
+    expect(output).toMatch(/undid the agent's changes to \.git \(.*commondir.*config/);
+    // What the app does next: status/diff/add with its own git, outside the sandbox.
+    const env = { PATH: "/usr/bin:/bin", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", NODE_ENV: process.env.NODE_ENV };
+    execFileSync("git", ["-C", workspaceDir, "add", "--all"], { env });
+    execFileSync("git", ["-C", workspaceDir, "status", "--porcelain"], { env });
+    expect(existsSync(marker)).toBe(false);
+    expect(await readFile(join(workspaceDir, ".git", "config"), "utf8")).not.toContain("fsmonitor");
+    expect(existsSync(join(workspaceDir, ".git", "hooks", "pre-push"))).toBe(false);
+    expect(existsSync(join(workspaceDir, ".git", "commondir"))).toBe(false);
+  });
+});
+
 describe("the work root", () => {
   it("keeps runs' directories out of /tmp, private to the worker, and empty afterwards", async () => {
     await runScript("custom", "echo hi\n");
