@@ -53,7 +53,7 @@ export async function probeSandbox(tools: ProbeTools = SANDBOX_TOOLS): Promise<v
       `The agent sandbox cannot start: bubblewrap failed to create user, PID and network namespaces (${r.stderr.trim() || `exit ${r.code}`}). ` +
         "Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 on Debian kernels, user.max_user_namespaces > 0, " +
         "and on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns=0 or the bwrap AppArmor profile); in Docker, run the app with " +
-        "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined` (see the README's “Agent sandbox” section).",
+        "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined` (see the README's “Agent sandbox” section).",
     );
   }
 }
