@@ -12,6 +12,7 @@ import { buildAgentEnv, createAgentHome } from "../agent-env";
 import type { AgentEvent } from "../events";
 import { createRuntime, type AgentResult, type RuntimeConfig } from "../runtime";
 import { processesWithMarker } from "../testing/sandbox-helpers";
+import { spawnTsx, waitUntil } from "@/lib/testing/processes";
 import { urlHostPort } from "./network-policy";
 
 /**
@@ -253,6 +254,18 @@ describe("the repository's metadata, which the app's git obeys outside the sandb
     expect(await readFile(join(workspaceDir, ".git", "config"), "utf8")).not.toContain("fsmonitor");
     expect(existsSync(join(workspaceDir, ".git", "hooks", "pre-push"))).toBe(false);
     expect(existsSync(join(workspaceDir, ".git", "commondir"))).toBe(false);
+  });
+});
+
+describe("a worker that dies", () => {
+  it("takes its sandboxes with it (no agent survives a SIGKILLed worker)", async () => {
+    const marker = `3${Math.floor(Math.random() * 1e6)}.7`;
+    const checkout = await mkdtemp(join(root, "ws-"));
+    const worker = spawnTsx("lib/agent/testing/sandboxed-sleeper.ts", { CHECKOUT: checkout, SLEEP_MARKER: marker, AGENT_WORK_ROOT: join(root, "work") });
+    await waitUntil(async () => (await processesWithMarker(`sleep\0${marker}`)).length === 1, 20_000, `the sandboxed sleep\n${worker.output()}`);
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+    await waitUntil(async () => (await processesWithMarker(marker)).length === 0, 2_000, "the sandbox to die with its worker");
   });
 });
 

@@ -8,7 +8,7 @@ import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
 import { sealGitDir } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
-import { assertSandboxAvailable } from "./probe";
+import { assertSandboxAvailable, SANDBOX_TOOLS } from "./probe";
 import { startRunProxy } from "./proxy";
 import { sandboxSettings } from "./settings";
 
@@ -202,7 +202,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       if (kind) hit(kind);
     };
     const bwrap = bwrapArgs({ checkout, cwd, home: homeIsBound ? null : home, writable, readOnly, fds, limits, argv: [file, ...args] });
-    proc = spawnGroup("/usr/bin/bwrap", bwrap, { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
+    // setpriv: the sandbox is killed if the worker itself dies (SIGKILL, OOM), not only on cancel.
+    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
     // The child has its copies; ours are no longer needed.
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     handles.length = 0;
