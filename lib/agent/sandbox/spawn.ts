@@ -8,7 +8,7 @@ import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
 import { sealGitDir } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
-import { assertSandboxAvailable, SANDBOX_TOOLS } from "./probe";
+import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
 import { startRunProxy } from "./proxy";
 import { sandboxSettings } from "./settings";
 
@@ -80,6 +80,24 @@ async function ensureTraversable(path: string, ownUid: number): Promise<void> {
   }
 }
 
+/**
+ * The agent's own package directories are not ours to loosen (they may sit under /root): they must
+ * already be readable by any uid, like a system-wide install.
+ */
+async function assertReadableByOthers(dir: string): Promise<void> {
+  const st = await stat(dir);
+  let ok = (st.mode & 0o005) === 0o005;
+  for (let d = dirname(dir); ok; d = dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) ok = false;
+    if (d === "/") break;
+  }
+  if (!ok) {
+    throw new SandboxUnavailableError(
+      `The agent sandbox cannot bind ${dir}: the agent runs as its own uid and needs that directory readable, and its parents searchable, by others (chmod o+rx). Install the agent where any user can read it (e.g. npm install -g, under /usr/local).`,
+    );
+  }
+}
+
 /** The directories of the Node.js running us, when it is not already in the read-only /usr. */
 function nodeRuntimeDirs(): string[] {
   const prefix = dirname(dirname(process.execPath));
@@ -141,7 +159,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       await chown(netDir, uid, uid);
       await chown(socketPath, uid, uid);
       for (const dir of [checkout, ...writable]) await chownTree(dir, uid, uid);
-      for (const dir of [checkout, ...writable, ...readOnly, netDir, privateDir]) await ensureTraversable(dir, ownUid);
+      for (const dir of [checkout, ...writable, netDir, privateDir]) await ensureTraversable(dir, ownUid);
+      for (const dir of readOnly) await assertReadableByOthers(dir);
     }
     const etc = { passwd: passwdFile(home), group: groupFile(), hosts: hostsFile() };
     for (const [name, text] of Object.entries(etc)) await writeFile(join(privateDir, name), text, { mode: 0o600 });
