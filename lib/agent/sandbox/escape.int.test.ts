@@ -32,6 +32,7 @@ const MODEL_KEY_ENV = "ESCAPE_TEST_MODEL_KEY";
 let gitlab: Sandbox;
 let model: ModelSandbox;
 let appServer: Server;
+let repoUrl = "";
 let appPort = 0;
 let appConnections = 0;
 let root: string;
@@ -46,6 +47,9 @@ function setEnv(name: string, value: string | undefined): void {
 
 beforeAll(async () => {
   [gitlab, model] = await Promise.all([startSandbox(), startModelSandbox({ apiKey: "sk-escape" })]);
+  // A project the agent may clone with git, through its proxy, like real agents fetch other branches.
+  const seeded = await gitlab.seed({ users: [{ username: "ada" }], projects: [{ namespace: "ada", path: "lib", visibility: "public", files: { "README.md": "# lib\n" } }] });
+  repoUrl = seeded.projects[0]?.http_url_to_repo ?? "";
   appServer = createServer((s) => { appConnections++; s.destroy(); });
   await new Promise<void>((r) => appServer.listen(0, "127.0.0.1", r));
   appPort = (appServer.address() as { port: number }).port;
@@ -137,6 +141,7 @@ r writes attempted
 # Legitimate work in the same run.
 echo legit > legit.txt && r checkout ok || r checkout FAILED
 curl -sf -m 10 "${gitlab.url}/api/v4/version" >/dev/null && r gitlab ok || r gitlab FAILED
+git clone -q "${repoUrl}" cloned 2>&1 && grep -q "# lib" cloned/README.md && r git-clone ok || r git-clone FAILED
 code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 "${model.baseUrl}/models")
 [ "$code" != "000" ] && r model ok || r model FAILED
 `;
@@ -180,6 +185,7 @@ describe.each<Preset>(["custom", "codex"])("escape attempts from the %s preset",
       writes: "attempted",
       checkout: "ok",
       gitlab: "ok",
+      "git-clone": "ok",
       model: "ok",
     });
     expect(result.outcome).toBe("resolved");
