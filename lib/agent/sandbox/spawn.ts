@@ -6,7 +6,7 @@ import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../proces
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
-import { sealGitDir } from "./git-seal";
+import { sealGitDir, type GitSeal } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
 import { startRunProxy } from "./proxy";
@@ -109,7 +109,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   if (!file) throw new Error("spawnSandboxed needs a command.");
   const settings = sandboxSettings();
   if (!settings.enabled) {
-    // AGENT_SANDBOX=off: development only; start-up and every page warn about it (see unconfined-warning.ts).
+    // AGENT_SANDBOX=off: development only; start-up and every page warn about it (startup.ts, components/sandbox-off-banner.tsx).
     if (!warnedUnconfined) log.warn("AGENT_SANDBOX=off: agent code runs UNCONFINED, with the worker's files, network and processes in reach");
     warnedUnconfined = true;
     return spawnGroup(file, args, opts);
@@ -135,8 +135,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   const ownGid = process.getgid?.() ?? 0;
   const handles: FileHandle[] = [];
   let proxy: Awaited<ReturnType<typeof startRunProxy>> | null = null;
-  // Before chown: the seal's own writes must end up owned by the worker too.
-  const seal = await sealGitDir(checkout);
+  let seal: GitSeal | null = null;
   const cleanup = async (): Promise<void> => {
     const undone = await seal?.restore().catch((err: unknown) => `[sandbox] could not check .git: ${err instanceof Error ? err.message : String(err)}`);
     if (undone) opts.onStderr(`${undone}\n`);
@@ -150,6 +149,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   };
 
   try {
+    seal = await sealGitDir(checkout);
     const netDir = join(privateDir, "net");
     await mkdir(netDir, { mode: 0o700 });
     const socketPath = join(netDir, "proxy.sock");
