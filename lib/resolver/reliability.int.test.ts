@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { shapeRedactor } from "@/lib/redaction";
 import { conversations, gitlabCommentPosts, webhookDeliveries } from "@/db/schema";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { marker } from "./markers";
@@ -177,9 +178,9 @@ describe("comments are idempotent under retries", () => {
 
     const api = gitlabApiWithHeaders({ baseUrl: h.gl.sandbox.url, token: h.users.alice!.token, headers: {} });
     const target = { type: "issue" as const, projectId: pid, iid };
-    const first = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: "I'm on it" });
+    const first = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: shapeRedactor.text("I'm on it") });
     expect(first).toEqual({ noteId: landed.id, reused: true });
-    const again = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: "I'm on it" });
+    const again = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: shapeRedactor.text("I'm on it") });
     expect(again).toEqual({ noteId: landed.id, reused: true });
     expect(count(await notes(pid, iid), "ack/crash-test")).toBe(1);
   }, 30_000);

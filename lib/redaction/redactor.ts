@@ -1,0 +1,85 @@
+import { secretForms } from "./encodings";
+import { KNOWN_SHAPES } from "./known-shapes";
+
+/**
+ * Text that went through the redactor. Every function that writes to GitLab (comments, merge
+ * requests, commit messages, branch names) accepts only this type, so a new outgoing path cannot
+ * forget redaction: the compiler refuses a plain string, and the only way to make one is here.
+ */
+declare const redactedBrand: unique symbol;
+export type RedactedText = string & { readonly [redactedBrand]: true };
+
+export const REDACTED = "[redacted]";
+
+/**
+ * Shorter values are not searched for: replacing "1" or "yes" everywhere would garble the output,
+ * and a secret that short is no secret. Encoded forms shorter than this are skipped too (a 2-char
+ * base64 core of a short value would match everywhere).
+ */
+const MIN_SECRET_LENGTH = 8;
+
+export interface RunSecret {
+  /** where it came from, for nobody but the reader of this code: the replacement is always [redacted] */
+  name: string;
+  value: string;
+}
+
+/**
+ * Removes the run's secrets (in all their encodings, see encodings.ts) and anything shaped like a
+ * well-known credential (known-shapes.ts) from a text, replacing each with `[redacted]`.
+ * One instance per run; `with` adds a secret learnt later (a token refreshed mid-run).
+ */
+export class Redactor {
+  private readonly forms: string[];
+
+  constructor(private readonly secrets: readonly RunSecret[] = []) {
+    const forms = new Set<string>();
+    for (const s of secrets) {
+      if (s.value.length < MIN_SECRET_LENGTH) continue;
+      for (const form of secretForms(s.value)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  with(...more: RunSecret[]): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
+  /** The text with every secret and known credential shape replaced by `[redacted]`. */
+  text(input: string): RedactedText {
+    let out = input;
+    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
+    return out as RedactedText;
+  }
+
+  /**
+   * A git branch name: `[redacted]` is not a valid ref (`[` is forbidden), so matches become the
+   * word `redacted`. Names are built by the app from titles, which strangers write.
+   */
+  branchName(input: string): RedactedText {
+    return this.text(input).split(REDACTED).join("redacted") as RedactedText;
+  }
+
+  /** Every string field of an event (its `kind` excepted), for the stored timeline. */
+  event<T extends { kind: string }>(event: T): T {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(event)) out[k] = k !== "kind" ? this.value(v) : v;
+    return out as T;
+  }
+
+  private value(v: unknown): unknown {
+    if (typeof v === "string") return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    return v;
+  }
+}
+
+/** Texts the app builds without a run (acknowledgements, refusals): known shapes only. */
+export const shapeRedactor = new Redactor();
+
+/** Redacted parts joined stay redacted (each part was scanned; the glue is the caller's constant). */
+export function joinRedacted(parts: readonly RedactedText[], glue: string): RedactedText {
+  return shapeRedactor.text(parts.join(glue));
+}
