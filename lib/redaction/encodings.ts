@@ -23,17 +23,22 @@ function base64Cores(secret: Buffer): string[] {
 
 const toUrlAlphabet = (b64: string): string => b64.replace(/\+/g, "-").replace(/\//g, "_");
 
-/** Every distinct form of one secret to look for, longest first. */
-export function secretForms(secret: string): string[] {
+export interface SecretForms {
+  /** found as is: the secret, URL-encoded, hex */
+  exact: string[];
+  /** base64 cores: the whole run of base64 characters around them goes (it encodes the secret's neighbours) */
+  encoded: string[];
+}
+
+/** Every distinct form of one secret to look for. */
+export function secretForms(secret: string): SecretForms {
   const bytes = Buffer.from(secret, "utf8");
-  const forms = new Set<string>([secret]);
-  for (const core of base64Cores(bytes)) {
-    forms.add(core);
-    forms.add(toUrlAlphabet(core));
-  }
-  forms.add(encodeURIComponent(secret));
   const hex = bytes.toString("hex");
-  forms.add(hex);
-  forms.add(hex.toUpperCase());
-  return [...forms].sort((a, b) => b.length - a.length);
+  const exact = new Set<string>([secret, encodeURIComponent(secret), hex, hex.toUpperCase()]);
+  const encoded = new Set<string>();
+  for (const core of base64Cores(bytes)) {
+    encoded.add(core);
+    encoded.add(toUrlAlphabet(core));
+  }
+  return { exact: [...exact], encoded: [...encoded].filter((f) => !exact.has(f)) };
 }

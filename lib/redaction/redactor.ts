@@ -30,16 +30,24 @@ export interface RunSecret {
  * One instance per run; `with` adds a secret learnt later (a token refreshed mid-run).
  */
 export class Redactor {
-  private readonly forms: string[];
+  private readonly exact: string[];
+  private readonly encoded: RegExp | null;
 
   constructor(private readonly secrets: readonly RunSecret[] = []) {
-    const forms = new Set<string>();
+    const exact = new Set<string>();
+    const encoded = new Set<string>();
     for (const s of secrets) {
       if (s.value.length < MIN_SECRET_LENGTH) continue;
-      for (const form of secretForms(s.value)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+      const forms = secretForms(s.value);
+      for (const form of forms.exact) if (form.length >= MIN_SECRET_LENGTH) exact.add(form);
+      for (const form of forms.encoded) if (form.length >= MIN_SECRET_LENGTH) encoded.add(form);
     }
     // Longest first, so a secret containing another is replaced whole.
-    this.forms = [...forms].sort((a, b) => b.length - a.length);
+    this.exact = [...exact].sort((a, b) => b.length - a.length);
+    // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
+    // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
+    const alternatives = [...encoded].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.encoded = alternatives.length > 0 ? new RegExp(`[A-Za-z0-9+/_-]*(?:${alternatives.join("|")})[A-Za-z0-9+/_-]*={0,2}`, "g") : null;
   }
 
   with(...more: RunSecret[]): Redactor {
@@ -49,7 +57,8 @@ export class Redactor {
   /** The text with every secret and known credential shape replaced by `[redacted]`. */
   text(input: string): RedactedText {
     let out = input;
-    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const form of this.exact) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    if (this.encoded) out = out.replace(this.encoded, REDACTED);
     for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
     return out as RedactedText;
   }
@@ -75,6 +84,8 @@ export class Redactor {
     return v;
   }
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Texts the app builds without a run (acknowledgements, refusals): known shapes only. */
 export const shapeRedactor = new Redactor();
