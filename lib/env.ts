@@ -132,6 +132,11 @@ const schema = z.object({
     .default(10),
   /** GitLab requests the webhook sync and status checks keep in flight at once, per user */
   HOOKS_SYNC_CONCURRENCY: z.coerce.number().int("must be a whole number, e.g. 6").min(1, "must be at least 1, e.g. 6").max(32, "must be at most 32").default(6),
+  // --- issue 13 ---
+  /** days a webhook delivery (and its payload) is kept; a daily job deletes older ones */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days, e.g. 30").min(1, "must be at least 1 day, e.g. 30").max(3650, "must be at most 3650 days").default(30),
+  /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, 0.0.0.0 otherwise) */
+  LISTEN_HOST: z.string().min(1).optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET" | "AGENT_RUNTIME"> & {

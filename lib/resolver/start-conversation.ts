@@ -22,7 +22,8 @@ export async function recordOutcome(
 ): Promise<void> {
   await db
     .update(webhookDeliveries)
-    .set({ outcome, reason: reason?.slice(0, 500) ?? null, conversationId, processedAt: sql`now()` })
+    // An ignored delivery keeps no payload (issue 13): it is stranger-written text nothing will read again.
+    .set({ outcome, reason: reason?.slice(0, 500) ?? null, conversationId, processedAt: sql`now()`, ...(outcome === "ignored" ? { payload: null } : {}) })
     .where(eq(webhookDeliveries.id, deliveryId));
 }
 
