@@ -171,13 +171,14 @@ describe("POST /api/gitlab/webhooks/reinstall", () => {
       deleteOurs("project", "olga/tool-2");
       expect(ourHooks(gl, "project", "olga/tool-2")).toHaveLength(0);
       const body = JSON.stringify({ resource_type: "project", resource_id: id });
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
         { "content-type": "text/plain;charset=UTF-8", origin: "https://evil.example" },
         { "content-type": "application/json", origin: "https://evil.example" },
         { "content-type": "application/json", "sec-fetch-site": "same-site", origin: "https://sub.app.test" },
         { "content-type": "text/plain" },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await send(headers, body);
         expect(res.status, JSON.stringify(headers)).toBe(403);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
