@@ -227,7 +227,7 @@ describe("GET /api/gitlab/webhooks and /deliveries", () => {
   });
 
   it("deliveries: 200 for a visible row, 404 for an unknown one, 422 for a bad query, 401 signed out", async () => {
-    expect((await get(listDeliveries, `http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=${resourceId(gl, "group", "acme")}`)).body).toEqual({ via: null, deliveries: [] });
+    expect((await get(listDeliveries, `http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=${resourceId(gl, "group", "acme")}`)).body).toEqual({ via: null, deliveries: [], retention_days: 30 });
     expect((await get(listDeliveries, "http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=424242")).status).toBe(404);
     expect((await get(listDeliveries, "http://app.test/api/gitlab/webhooks/deliveries?resource_type=repo&resource_id=x")).status).toBe(422);
     state.user = null;
