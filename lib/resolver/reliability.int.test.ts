@@ -88,8 +88,8 @@ describe("duplicates", () => {
 
     // Both hooks' deliveries, however late the second one arrives under load.
     await h.gl.sandbox.settleDeliveries();
-    const ofNote = async () =>
-      (await h.t.handle.db.select().from(webhookDeliveries)).filter((d) => (d.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === note.id);
+    // (matched through the sandbox's records: the duplicate is ignored and keeps no payload)
+    const ofNote = () => h.deliveriesFor((body) => (body.object_attributes as { id?: number } | undefined)?.id === note.id);
     await waitFor("both deliveries received", async () => (await ofNote()).length === 2);
     const deliveries = await ofNote();
     expect(deliveries).toHaveLength(2);
