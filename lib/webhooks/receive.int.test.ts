@@ -161,6 +161,8 @@ describe("recording and enqueueing", () => {
       ["ignored", "comments on snippets are not handled"],
     ]);
     expect(rows.every((r) => r.processedAt !== null)).toBe(true);
+    // Issue 13: an ignored delivery keeps no payload (stranger-written text nothing will read).
+    expect(rows.every((r) => r.payload === null)).toBe(true);
     expect(await jobCount()).toBe(0);
   });
 
