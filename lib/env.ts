@@ -135,7 +135,7 @@ const schema = z.object({
   // --- issue 13 ---
   /** days a webhook delivery (and its payload) is kept; a daily job deletes older ones */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days, e.g. 30").min(1, "must be at least 1 day, e.g. 30").max(3650, "must be at most 3650 days").default(30),
-  /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, 0.0.0.0 otherwise) */
+  /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, every interface otherwise) */
   LISTEN_HOST: z.string().min(1).optional(),
 });
 
