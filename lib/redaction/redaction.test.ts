@@ -28,6 +28,14 @@ describe("Redactor", () => {
     for (const leak of leaks) expect(r.text(leak)).not.toMatch(/my-custom-secret/);
   });
 
+  it("removes a token base64-encoded by `base64` with its line wrapping", () => {
+    const long = new Redactor([{ name: "t", value: "x".repeat(30) + custom + "y".repeat(30) }]);
+    const wrapped = Buffer.from(`GITLAB_TOKEN=${"x".repeat(30)}${custom}${"y".repeat(30)}\n`).toString("base64").replace(/(.{76})/g, "$1\n");
+    expect(wrapped.split("\n").length).toBeGreaterThan(1);
+    const out = long.text(`before\n${wrapped}\nafter`);
+    expect(out).toBe("before\n[redacted]\nafter");
+  });
+
   it("removes well-known token shapes that are not the run's", () => {
     const samples = [
       "glpat-z_sxgtrfAxKr8q1TPY8Y",

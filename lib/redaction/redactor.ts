@@ -32,6 +32,7 @@ export interface RunSecret {
 export class Redactor {
   private readonly exact: string[];
   private readonly encoded: RegExp | null;
+  private readonly encodedForms: string[];
 
   constructor(private readonly secrets: readonly RunSecret[] = []) {
     const exact = new Set<string>();
@@ -46,6 +47,7 @@ export class Redactor {
     this.exact = [...exact].sort((a, b) => b.length - a.length);
     // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
     // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
+    this.encodedForms = [...encoded];
     const alternatives = [...encoded].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.encoded = alternatives.length > 0 ? new RegExp(`[A-Za-z0-9+/_-]*(?:${alternatives.join("|")})[A-Za-z0-9+/_-]*={0,2}`, "g") : null;
   }
@@ -58,7 +60,14 @@ export class Redactor {
   text(input: string): RedactedText {
     let out = input;
     for (const form of this.exact) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    if (this.encoded) out = out.replace(this.encoded, REDACTED);
+    if (this.encoded) {
+      // `base64` wraps its output at 76 columns: a block of base64 lines is joined before the search.
+      out = out.replace(WRAPPED_BASE64, (block) => {
+        const joined = block.replace(/\s+/g, "");
+        return this.encodedForms.some((form) => joined.includes(form)) ? REDACTED : block;
+      });
+      out = out.replace(this.encoded, REDACTED);
+    }
     for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
     return out as RedactedText;
   }
@@ -84,6 +93,12 @@ export class Redactor {
     return v;
   }
 }
+
+/**
+ * Wrapped base64 (what `base64` prints for anything over 57 bytes): full lines of 60+ characters,
+ * each ending in a line break, then the last, shorter line.
+ */
+const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+[A-Za-z0-9+/_-]*={0,2}/g;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
