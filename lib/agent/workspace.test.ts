@@ -251,3 +251,45 @@ describe("the app's git runs nothing of the agent's", () => {
     });
   });
 });
+
+describe("push credentials", () => {
+  // An observer of the same user polls every process's environment and argument list while the app
+  // clones and pushes (what an unsandboxed agent could read in /proc): neither the token nor its
+  // Basic-auth encoding ever shows up there.
+  it("never appear in any process's environment or argument list during clone and push", async () => {
+    const { readdir: list, readFile: read } = await import("node:fs/promises");
+    const needles = [dev.token, Buffer.from(`oauth2:${dev.token}`).toString("base64")];
+    const seen: string[] = [];
+    let scans = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const pids = (await list("/proc")).filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+        await Promise.all(
+          pids.flatMap((pid) =>
+            ["environ", "cmdline"].map(async (file) => {
+              const content = await read(`/proc/${pid}/${file}`).catch(() => null);
+              if (content && needles.some((n) => content.includes(n))) seen.push(`${pid}/${file}`);
+            }),
+          ),
+        );
+        scans++;
+      }
+    })();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
+          await writeFile(join(ws.dir, `watched-${i}.txt`), "x\n");
+          await ws.checkoutNewBranch(t(`agent/watched-${i}-${Date.now()}`));
+          await ws.commitAll(t("watched"), { name: "A", email: "a@example.com" });
+          await ws.push(ws.branch, dev);
+        });
+      }
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(scans).toBeGreaterThan(3);
+    expect(seen).toEqual([]);
+  });
+});
