@@ -1,4 +1,5 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RedactedText } from "@/lib/redaction";
@@ -122,7 +123,11 @@ export async function cloneWorkspace(opts: { repoUrl: string; branch: string; cr
  * fsmonitor are off on every command line anyway (git-process.ts).
  */
 async function restoreTrustedGitDir(gitDir: string, trustedConfig: Buffer): Promise<void> {
-  await writeFile(join(gitDir, "config"), trustedConfig);
+  // Written to a fresh file and renamed over it: a symlink planted in its place is replaced, not
+  // followed, and concurrent commands of one workspace never see a half-written file.
+  const fresh = join(gitDir, `config.restore-${randomUUID()}`);
+  await writeFile(fresh, trustedConfig, { flag: "wx" });
+  await rename(fresh, join(gitDir, "config"));
   await rm(join(gitDir, "info", "attributes"), { force: true });
 }
 
