@@ -119,6 +119,7 @@ async function main() {
       GITLAB_URL: "https://gitlab.bench.example",
       GITLAB_CLIENT_ID: "bench",
       GITLAB_CLIENT_SECRET: "bench",
+      AGENT_RUNTIME: "scripted",
       DEMO_MODE: "off",
       WORKER_IN_PROCESS: "off",
       BENCH_ROUTES: "1",

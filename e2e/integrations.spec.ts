@@ -92,6 +92,8 @@ test.describe("Settings › Integrations: GitLab webhooks", () => {
     await integrations.row(PROJECT).getByRole("button", { name: /Recent deliveries/ }).click();
     const deliveries = page.locator('[data-testid^="deliveries-project-"]');
     await expect(deliveries.getByTestId("delivery").first()).toContainText("Note Hook", { timeout: 15_000 });
+    // How far back the list goes (WEBHOOK_RETENTION_DAYS, default 30; issue 13).
+    await expect(deliveries.getByTestId("deliveries-retention")).toHaveText("Deliveries are kept for 30 days; older ones are deleted.");
     await page.screenshot({ path: "test-results/integrations-deliveries.png", fullPage: true });
   });
 });

@@ -106,8 +106,11 @@ const schema = z.object({
   WORKER_IN_PROCESS: z.enum(["auto", "on", "off"]).default("auto"),
   JOBS_MAINTENANCE_INTERVAL_SECONDS: positiveInt(30),
   JOBS_DEFAULT_EXPIRE_SECONDS: positiveInt(15 * 60),
-  /** which agent runs conversations: `scripted` (deterministic test agent) or `command` (a CLI agent) */
-  AGENT_RUNTIME: z.enum(["scripted", "command"], "must be scripted or command").default("scripted"),
+  /**
+   * which agent runs conversations: `scripted` (deterministic test agent) or `command` (a CLI agent).
+   * No default outside demo mode (issue 13): see agentChoice below.
+   */
+  AGENT_RUNTIME: z.enum(["scripted", "command"], "must be scripted or command").optional(),
   AGENT_PRESET: z
     .enum(["openhands", "claude-code", "codex", "gemini", "opencode", "custom"], "must be one of openhands, claude-code, codex, gemini, opencode, custom")
     .optional(),
@@ -160,9 +163,15 @@ const schema = z.object({
     .default(10),
   /** GitLab requests the webhook sync and status checks keep in flight at once, per user */
   HOOKS_SYNC_CONCURRENCY: z.coerce.number().int("must be a whole number, e.g. 6").min(1, "must be at least 1, e.g. 6").max(32, "must be at most 32").default(6),
+  // --- issue 13 ---
+  /** days a webhook delivery (and its payload) is kept; a daily job deletes older ones */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days, e.g. 30").min(1, "must be at least 1 day, e.g. 30").max(3650, "must be at most 3650 days").default(30),
+  /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, every interface otherwise) */
+  LISTEN_HOST: z.string().min(1).optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET"> & {
+export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET" | "AGENT_RUNTIME"> & {
+  AGENT_RUNTIME: "scripted" | "command";
   ENCRYPTION_KEY: string;
   AUTH_SECRET: string;
   /** true when running on the embedded database (no DATABASE_URL) */
@@ -201,7 +210,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError("Invalid configuration: AGENT_COMMAND is required when AGENT_PRESET=custom (a shell command line, e.g. `my-agent --headless`)");
   }
   checkModelEndpoint(env, cleaned);
-  const demoMode = env.DEMO_MODE === "on" || (env.DEMO_MODE === "auto" && !env.GITLAB_CLIENT_ID);
+  const demoMode = demoModeOf(env);
+  const AGENT_RUNTIME = agentChoice(env, demoMode);
   let { ENCRYPTION_KEY, AUTH_SECRET } = env;
   if (!ENCRYPTION_KEY || !AUTH_SECRET) {
     if (!localMode) {
@@ -212,7 +222,37 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ENCRYPTION_KEY ??= persisted.encryptionKey;
     AUTH_SECRET ??= persisted.authSecret;
   }
-  return { ...env, ENCRYPTION_KEY, AUTH_SECRET, localMode, demoMode };
+  return { ...env, ENCRYPTION_KEY, AUTH_SECRET, AGENT_RUNTIME, localMode, demoMode };
+}
+
+// --- issue 13: demo mode never switches itself on in a deployment; no test agent in production ---
+
+/**
+ * `auto` turns the demo on only when nothing says "deployment": no OAuth application AND no
+ * DATABASE_URL. A database without an OAuth app is a half-configured deployment, not a demo: it
+ * stops here rather than serving a demo GitLab (and its well-known demo password) to the world.
+ */
+function demoModeOf(env: z.infer<typeof schema>): boolean {
+  if (env.DEMO_MODE !== "auto") return env.DEMO_MODE === "on";
+  if (env.GITLAB_CLIENT_ID) return false;
+  if (env.DATABASE_URL) {
+    throw new EnvError(
+      "Invalid configuration: DATABASE_URL is set but no GitLab OAuth application is: set GITLAB_CLIENT_ID and GITLAB_CLIENT_SECRET (demo mode is off with a database; DEMO_MODE=on forces it)",
+    );
+  }
+  return true;
+}
+
+/**
+ * The test agent follows instructions found in issue text (`run: …`), so it must never be what a
+ * deployment runs by accident: outside demo mode the agent is chosen explicitly or nothing starts.
+ */
+function agentChoice(env: z.infer<typeof schema>, demoMode: boolean): "scripted" | "command" {
+  if (env.AGENT_RUNTIME) return env.AGENT_RUNTIME;
+  if (demoMode) return "scripted";
+  throw new EnvError(
+    "Invalid configuration: no agent chosen: set AGENT_RUNTIME=command with AGENT_PRESET=openhands, claude-code, codex, gemini, opencode or custom (AGENT_RUNTIME=scripted is the test agent, for tests and the demo only)",
+  );
 }
 
 /**

@@ -2,6 +2,8 @@
  * Structured, single-line JSON logs. Values under keys that look secret are replaced, so a token
  * passed by mistake never reaches the log.
  */
+import { shapeRedactor } from "@/lib/redaction";
+
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const SECRET_KEY = /token|secret|password|authorization|cookie|key$/i;
@@ -22,7 +24,9 @@ export function redact(value: unknown, depth = 0): unknown {
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (order[level] < threshold()) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...(fields ? (redact(fields) as object) : {}) });
+  // Credential shapes in any value (an error message quoting a token) go too (issue 13). The patterns
+  // match no quote or backslash, so the line stays valid JSON.
+  const line = shapeRedactor.text(JSON.stringify({ t: new Date().toISOString(), level, msg, ...(fields ? (redact(fields) as object) : {}) }));
   if (level === "error" || level === "warn") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");
 }

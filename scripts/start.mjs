@@ -12,6 +12,11 @@ if (process.env.SKIP_BUILD !== "1") {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const port = process.env.PORT ?? "3000";
-const child = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit" });
+// The demo (same rule as DEMO_MODE in lib/env.ts) has a well-known password and a GitLab stand-in:
+// it listens on loopback only unless LISTEN_HOST says otherwise. A deployment listens on every interface (Next's default).
+const set = (name) => (process.env[name] ?? "") !== "";
+const demoMode = process.env.DEMO_MODE === "on" || ((process.env.DEMO_MODE ?? "auto") === "auto" && !set("DATABASE_URL") && !set("GITLAB_CLIENT_ID"));
+const host = process.env.LISTEN_HOST || (demoMode ? "127.0.0.1" : "");
+const child = spawn("npx", ["next", "start", "-p", port, ...(host ? ["-H", host] : [])], { stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -4,6 +4,7 @@ import type { App } from "./context";
 import { utcText } from "./format";
 import { conflict, unprocessable } from "./http";
 import { addSystemNote, labelSystemNote } from "./issue-service";
+import { recordLabelEvents } from "./label-events";
 import { ensureLabel, hookLabels } from "./present-issues";
 import type { MergeRequest, Project, User } from "./store";
 import { mrEvent, type BuiltEvent, type Changes } from "./webhook-payloads";
@@ -100,6 +101,7 @@ export async function createMergeRequest(app: App, project: Project, author: Use
     updated_at: { previous: null, current: utcText(now) },
   };
   if (labels.length > 0) changes.labels = { previous: [], current: hookLabels(store, project, labels) };
+  recordLabelEvents(app, project, { type: "MergeRequest", id: mr.id }, author, { added: labels, removed: [] }, now);
   return { mr, event: mrEvent(app, project, mr, author, "open", changes) };
 }
 
@@ -146,6 +148,7 @@ export async function updateMergeRequest(app: App, project: Project, mr: MergeRe
     for (const l of labels) ensureLabel(store, project, l);
     changes.labels = { previous: hookLabels(store, project, mr.labels), current: hookLabels(store, project, labels) };
     mr.labels = labels;
+    recordLabelEvents(app, project, { type: "MergeRequest", id: mr.id }, actor, { added, removed }, now);
     const body = labelSystemNote(app, project, added, removed);
     if (body) addSystemNote(app, project, "MergeRequest", mr, actor, body, now);
   }

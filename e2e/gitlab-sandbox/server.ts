@@ -6,6 +6,7 @@ import { groupRoutes } from "./api-groups";
 import { hookTestRoutes } from "./api-hook-test";
 import { hookRoutes } from "./api-hooks";
 import { issueRoutes } from "./api-issues";
+import { labelEventRoutes } from "./api-label-events";
 import { mrRoutes } from "./api-mrs";
 import { namespaceRoutes } from "./api-namespaces";
 import { noteRoutes } from "./api-notes";
@@ -28,7 +29,7 @@ const API_PREFIX = "/api/v4";
 
 export function buildApiRouter(): Router<ApiRoute> {
   const router = new Router<ApiRoute>();
-  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes]) router.add(r.method, r.path, r);
+  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...labelEventRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes]) router.add(r.method, r.path, r);
   return router;
 }
 

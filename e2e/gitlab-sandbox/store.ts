@@ -1,5 +1,6 @@
 // In-memory state of the GitLab sandbox. Plain records plus the lookup maps the hot paths need
 // (token → owner, path → project); everything else is a scan, which is fine at sandbox sizes.
+import type { LabelEvent } from "./label-events";
 import type { CommitInfo } from "./git-repo";
 
 export type Tier = "free" | "premium" | "ultimate";
@@ -116,7 +117,7 @@ export interface OAuthToken {
 
 export interface WebSession { id: string; userId: number; createdAt: number }
 
-const ID_BASES = { user: 1, namespace: 1000, project: 5000, issue: 100_000, mergeRequest: 200_000, note: 300_000, hook: 1, label: 1, award: 1, token: 1, app: 1, pat: 1, delivery: 1 } as const;
+const ID_BASES = { user: 1, namespace: 1000, project: 5000, issue: 100_000, mergeRequest: 200_000, note: 300_000, hook: 1, label: 1, award: 1, token: 1, app: 1, pat: 1, delivery: 1, labelEvent: 1 } as const;
 type IdKind = keyof typeof ID_BASES;
 
 export class Store {
@@ -133,6 +134,8 @@ export class Store {
   mergeRequests = new Map<number, MergeRequest>();
   notes = new Map<number, Note>();
   discussions = new Map<string, Discussion>();
+  /** who added or removed which label (label-events.ts) */
+  labelEvents = new Map<number, LabelEvent>();
   awards = new Map<number, AwardEmoji>();
   hooks = new Map<number, Hook>();
   apps = new Map<number, OAuthApplication>();

@@ -83,6 +83,10 @@ describe("HTML pages", () => {
     expect((labels.current as { title: string }[]).map((l) => l.title)).toEqual(["agent"]);
     expect(sandbox.store.findProject("mia/site")!.issues.get(1)!.labels).toEqual(["agent"]);
     expect((await page("/mia/site/-/issues/1")).html).toContain("added ~&quot;agent&quot; label");
+    // The page's label action is recorded with the signed-in user as its actor (resource label events).
+    const events = await fetch(`${sandbox.url}/api/v4/projects/mia%2Fsite/issues/1/resource_label_events`, { headers: { Authorization: `Bearer ${bearer}` } });
+    const last = ((await events.json()) as { action: string; user: { username: string }; label: { name: string } }[]).at(-1);
+    expect(last).toMatchObject({ action: "add", user: { username: "mia" }, label: { name: "agent" } });
   });
 
   it("renders a merge request page with its diff", async () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleGitRequest, isGitRequest, type GitHttpDeps } from "@/e2e/gitlab-sandbox/git-http";
 import { createBareRepository, getBranch, readFileAtRef } from "@/e2e/gitlab-sandbox/git-repo";
+import { shapeRedactor } from "@/lib/redaction";
 import type { AgentEvent } from "./events";
 import { createRuntime } from "./runtime";
 import { classifyPushError, cloneWorkspace, GitPushRejectedError, GitWorkspaceError, withWorkspace } from "./workspace";
@@ -44,6 +45,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const t = (s: string) => shapeRedactor.text(s);
 const repoUrl = (): string => `${base}/group/proj.git`;
 const dev = { token: "dev-token-123" };
 const exists = (p: string) => stat(p).then(() => true, () => false);
@@ -63,17 +65,17 @@ describe("workspace against a real git HTTP server", () => {
       expect(config).toContain(`url = ${repoUrl()}`);
 
       expect(await ws.changedFiles()).toEqual([]);
-      expect(await ws.commitAll("Nothing", { name: "Agent", email: "agent@example.com" })).toBeNull();
+      expect(await ws.commitAll(t("Nothing"), { name: "Agent", email: "agent@example.com" })).toBeNull();
 
       await writeFile(join(ws.dir, "hello.txt"), "hi\n");
       await writeFile(join(ws.dir, "README.md"), "# Proj\nmore\n");
       await rm(join(ws.dir, "src", "a.ts"));
       expect(await ws.changedFiles()).toEqual(["README.md", "hello.txt", "src/a.ts"]);
 
-      const sha = await ws.commitAll("Add hello.txt", { name: "GitLab Agent", email: "agent@example.com" });
+      const sha = await ws.commitAll(t("Add hello.txt"), { name: "GitLab Agent", email: "agent@example.com" });
       expect(sha).toMatch(/^[0-9a-f]{40}$/);
       expect(await ws.changedFiles()).toEqual(["README.md", "hello.txt", "src/a.ts"]); // still vs baseSha
-      await ws.checkoutNewBranch("agent/hello");
+      await ws.checkoutNewBranch(t("agent/hello"));
       expect(ws.branch).toBe("agent/hello");
       await ws.push("agent/hello", dev);
 
@@ -106,7 +108,7 @@ describe("workspace against a real git HTTP server", () => {
   it("reports push rejections by reason", async () => {
     await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
       await writeFile(join(ws.dir, "x.txt"), "x\n");
-      await ws.commitAll("x", { name: "A", email: "a@example.com" });
+      await ws.commitAll(t("x"), { name: "A", email: "a@example.com" });
       const readOnly = await ws.push("readonly", { token: "read-token-456" }).catch((e: unknown) => e);
       expect(readOnly).toBeInstanceOf(GitPushRejectedError);
       expect(readOnly).toMatchObject({ reason: "forbidden" });
@@ -119,7 +121,7 @@ describe("workspace against a real git HTTP server", () => {
       // Somebody else moved main meanwhile: our diverged commit is not a fast-forward.
       await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (other) => {
         await writeFile(join(other.dir, "y.txt"), "y\n");
-        await other.commitAll("y", { name: "B", email: "b@example.com" });
+        await other.commitAll(t("y"), { name: "B", email: "b@example.com" });
         await other.push("main", dev);
       });
       const diverged = await ws.push("main", dev).catch((e: unknown) => e);
@@ -159,8 +161,8 @@ describe("workspace against a real git HTTP server", () => {
         expect(result).toEqual({ outcome: "resolved", summary: "Created docs.md." });
         expect(events.filter((e) => e.kind === "command")).toHaveLength(1);
         expect(await ws.changedFiles()).toEqual(["docs.md"]);
-        await ws.checkoutNewBranch("agent/docs");
-        const sha = await ws.commitAll("Agent: docs", { name: "GitLab Agent", email: "agent@example.com" });
+        await ws.checkoutNewBranch(t("agent/docs"));
+        const sha = await ws.commitAll(t("Agent: docs"), { name: "GitLab Agent", email: "agent@example.com" });
         await ws.push(ws.branch, dev);
         expect((await getBranch(bare(), "agent/docs"))?.commit.id).toBe(sha);
         expect(await readFileAtRef(bare(), "agent/docs", "docs.md")).toBe("Hello from the agent\n");
@@ -168,5 +170,126 @@ describe("workspace against a real git HTTP server", () => {
     } finally {
       await rm(binDir, { recursive: true, force: true });
     }
+  });
+});
+
+// Issue 13: the app's own git commands run nothing the agent wrote (hooks, fsmonitor, filters,
+// credential helpers, aliases), whether it wrote them into its checkout's .git or, with no sandbox
+// around it, into the app's git directory next to it.
+describe("the app's git runs nothing of the agent's", () => {
+  async function plant(gitDir: string, markers: string): Promise<void> {
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(gitDir, "hooks"), { recursive: true });
+    for (const hook of ["pre-push", "pre-commit", "reference-transaction", "post-commit", "commit-msg", "post-checkout"]) {
+      await writeFile(join(gitDir, "hooks", hook), `#!/bin/sh\necho "$0 $(env | grep -i -e token -e config_value -e auth)" >> "${markers}/${hook}"\nexit 0\n`);
+      await chmod(join(gitDir, "hooks", hook), 0o755);
+    }
+    const fsmonitor = join(markers, "..", `fsmonitor-${Math.random().toString(36).slice(2)}.sh`);
+    await writeFile(fsmonitor, `#!/bin/sh\ntouch "${markers}/fsmonitor"\n`);
+    await chmod(fsmonitor, 0o755);
+    const config = await readFile(join(gitDir, "config"), "utf8");
+    await writeFile(
+      join(gitDir, "config"),
+      `${config}[core]\n\tfsmonitor = ${fsmonitor}\n\thooksPath = hooks\n[credential]\n\thelper = "!f() { touch ${markers}/credential-helper; }; f"\n` +
+        `[filter "evil"]\n\tclean = "touch ${markers}/filter-clean; cat"\n\tsmudge = "touch ${markers}/filter-smudge; cat"\n[diff "evil"]\n\ttextconv = "touch ${markers}/textconv; cat"\n` +
+        `[alias]\n\tcommit = "!touch ${markers}/alias"\n[include]\n\tpath = ${markers}/included\n`,
+    );
+    await mkdir(join(gitDir, "info"), { recursive: true });
+    await writeFile(join(gitDir, "info", "attributes"), "* filter=evil diff=evil\n");
+  }
+
+  it("a planted pre-push, pre-commit, reference-transaction hook and core.fsmonitor: none runs during the app's commit and push", async () => {
+    const markers = await mkdtemp(join(tmpdir(), "markers-"));
+    try {
+      await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
+        // The agent's checkout has its own .git (the app's lives next to it): plant in both.
+        await plant(join(ws.dir, ".git"), markers);
+        await plant(join(ws.dir, "..", "app.git"), markers);
+        await writeFile(join(ws.dir, ".gitattributes"), "* filter=evil diff=evil\n");
+        await writeFile(join(ws.dir, "planted.txt"), "the agent's work\n");
+
+        // Sanity: the planted hooks and fsmonitor do work for a git run in the checkout (the agent's own use).
+        const { execFileSync } = await import("node:child_process");
+        execFileSync("git", ["-C", ws.dir, "status", "--short"], { env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+        expect(await readdir(markers)).toContain("fsmonitor");
+        await rm(markers, { recursive: true, force: true });
+        const { mkdir } = await import("node:fs/promises");
+        await mkdir(markers);
+
+        expect(await ws.changedFiles()).toEqual([".gitattributes", "planted.txt"]);
+        await ws.checkoutNewBranch(t("agent/hooks"));
+        const sha = await ws.commitAll(t("Agent: planted"), { name: "GitLab Agent", email: "agent@example.com" });
+        await ws.push(ws.branch, dev);
+        expect((await getBranch(bare(), "agent/hooks"))?.commit.id).toBe(sha);
+        // committed as written: no clean filter ran
+        expect(await readFileAtRef(bare(), "agent/hooks", "planted.txt")).toBe("the agent's work\n");
+        expect(await readdir(markers)).toEqual([]);
+      });
+    } finally {
+      await rm(markers, { recursive: true, force: true });
+    }
+  });
+
+  it("the agent's .git is its own copy: git works in the checkout, and the token is in none of its files", async () => {
+    await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
+      const { execFileSync } = await import("node:child_process");
+      const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "a", GIT_AUTHOR_EMAIL: "a@x", GIT_COMMITTER_NAME: "a", GIT_COMMITTER_EMAIL: "a@x" };
+      await writeFile(join(ws.dir, "mine.txt"), "x\n");
+      execFileSync("git", ["-C", ws.dir, "add", "mine.txt"], { env });
+      execFileSync("git", ["-C", ws.dir, "commit", "-qm", "agent commit"], { env });
+      expect((await stat(join(ws.dir, ".git"))).isDirectory()).toBe(true);
+      // The agent's commit moved only its own HEAD; the app still sees its base and the change.
+      expect(execFileSync("git", ["-C", join(ws.dir, "..", "app.git"), "rev-parse", "HEAD"], { env }).toString().trim()).toBe(ws.baseSha);
+      expect(await ws.changedFiles()).toEqual(["mine.txt"]);
+      const { readdir: list } = await import("node:fs/promises");
+      const entries = await list(join(ws.dir, ".."), { recursive: true, withFileTypes: true });
+      for (const e of entries.filter((x) => x.isFile())) {
+        const content = await readFile(join(e.parentPath, e.name));
+        expect(content.includes("dev-token-123"), join(e.parentPath, e.name)).toBe(false);
+        expect(content.includes(Buffer.from("oauth2:dev-token-123").toString("base64")), e.name).toBe(false);
+      }
+    });
+  });
+});
+
+describe("push credentials", () => {
+  // An observer of the same user polls every process's environment and argument list while the app
+  // clones and pushes (what an unsandboxed agent could read in /proc): neither the token nor its
+  // Basic-auth encoding ever shows up there.
+  it("never appear in any process's environment or argument list during clone and push", async () => {
+    const { readdir: list, readFile: read } = await import("node:fs/promises");
+    const needles = [dev.token, Buffer.from(`oauth2:${dev.token}`).toString("base64")];
+    const seen: string[] = [];
+    let scans = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const pids = (await list("/proc")).filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+        await Promise.all(
+          pids.flatMap((pid) =>
+            ["environ", "cmdline"].map(async (file) => {
+              const content = await read(`/proc/${pid}/${file}`).catch(() => null);
+              if (content && needles.some((n) => content.includes(n))) seen.push(`${pid}/${file}`);
+            }),
+          ),
+        );
+        scans++;
+      }
+    })();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
+          await writeFile(join(ws.dir, `watched-${i}.txt`), "x\n");
+          await ws.checkoutNewBranch(t(`agent/watched-${i}-${Date.now()}`));
+          await ws.commitAll(t("watched"), { name: "A", email: "a@example.com" });
+          await ws.push(ws.branch, dev);
+        });
+      }
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(scans).toBeGreaterThan(3);
+    expect(seen).toEqual([]);
   });
 });

@@ -1,14 +1,22 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runGit, type GitCredentials, type GitRunOptions } from "./git-process";
+import type { RedactedText } from "@/lib/redaction";
+import { runGit, type GitCredentials, type GitRunOptions, type GitRunResult } from "./git-process";
 
 export type { GitCredentials } from "./git-process";
 
 /**
  * The conversation's clone. The app owns it: it clones at the branch, lets the agent work in `dir`,
- * then commits, branches and pushes itself, and always deletes it afterwards. The token is passed
- * per git command through the environment and never stored in the clone.
+ * then commits, branches and pushes itself, and always deletes it afterwards.
+ *
+ * Two git directories (issue 13): the app's own (`app.git`, next to the checkout, never inside it
+ * and never bound into the agent's sandbox) and the agent's copy in `dir/.git`. Every app git
+ * command names the app's directory and the checkout explicitly, so nothing the agent writes into
+ * its `.git` (hooks, fsmonitor, config, aliases, includes, filters, credential helpers) is ever read
+ * by the app; see git-process.ts for the settings neutralised on every command, and for how the
+ * token reaches git without an environment variable, argument or file.
  */
 export interface Workspace {
   dir: string;
@@ -16,11 +24,15 @@ export interface Workspace {
   branch: string;
   /** The commit the workspace was cloned at. */
   baseSha: string;
+  /** The repository URL it was cloned from (no credentials). */
+  repoUrl: string;
+  /** A local git command on the app's git directory and the checkout (diffs, apply): never the agent's `.git`. */
+  git(args: string[]): Promise<GitRunResult>;
   /** Paths changed since baseSha, untracked files included, deletions included. */
   changedFiles(): Promise<string[]>;
   /** Commits everything; returns the new HEAD, or null when there was nothing to commit. */
-  commitAll(message: string, author: { name: string; email: string }): Promise<string | null>;
-  checkoutNewBranch(name: string): Promise<void>;
+  commitAll(message: RedactedText, author: { name: string; email: string }): Promise<string | null>;
+  checkoutNewBranch(name: RedactedText): Promise<void>;
   /** Pushes HEAD to refs/heads/<branch>; throws GitPushRejectedError. */
   push(branch: string, credentials: GitCredentials): Promise<void>;
   cleanup(): Promise<void>;
@@ -78,24 +90,67 @@ export async function cloneWorkspace(opts: { repoUrl: string; branch: string; cr
   if (opts.branch === "" || opts.branch.startsWith("-")) throw new GitWorkspaceError(`Invalid branch name "${opts.branch}".`);
   const root = await mkdtemp(join(opts.rootDir ?? tmpdir(), "workspace-"));
   const dir = join(root, "repo");
+  const gitDir = join(root, "app.git");
   const home = join(root, "git-home");
   const cleanup = (): Promise<void> => rm(root, { recursive: true, force: true });
   try {
     await mkdir(home);
     const auth = { origin: url.origin, credentials: opts.credentials };
-    const cloned = await runGit(["clone", "--quiet", "--no-tags", "--single-branch", "--branch", opts.branch, "--", url.href, dir], { cwd: root, home, credentials: auth, signal: opts.signal });
+    const cloned = await runGit(["clone", "--quiet", "--no-tags", "--single-branch", "--branch", opts.branch, "--separate-git-dir", gitDir, "--", url.href, dir], {
+      cwd: root,
+      home,
+      credentials: auth,
+      signal: opts.signal,
+    });
     if (cloned.code !== 0) throw new GitWorkspaceError(`Cloning ${url.href} at ${opts.branch} failed: ${gitMessage(cloned.stderr)}`);
-    return await openWorkspace(dir, home, opts.branch, cleanup, url.origin);
+    const trusted = await readFile(join(gitDir, "config"));
+    // The checkout's `.git` is a pointer to the app's git directory: replace it with the agent's own
+    // copy, so git in the checkout works for the agent and writes only there.
+    await rm(join(dir, ".git"), { force: true });
+    await cp(gitDir, join(dir, ".git"), { recursive: true });
+    return await openWorkspace({ dir, gitDir, trustedConfig: trusted, home, branch: opts.branch, cleanup, origin: url.origin, repoUrl: url.href });
   } catch (err) {
     await cleanup();
     throw err;
   }
 }
 
-async function openWorkspace(dir: string, home: string, branch: string, cleanup: () => Promise<void>, origin: string): Promise<Workspace> {
-  const base: GitRunOptions = { cwd: dir, home };
+/**
+ * Before every app git command the app's git directory is put back as the clone left it: its config
+ * (the only config file git reads besides ours, whose settings could name programs: filters,
+ * textconv, aliases, ssh commands, includes) and no `info/attributes`. The agent never sees this
+ * directory in the sandbox; without the sandbox this undoes whatever it wrote there. Hooks and
+ * fsmonitor are off on every command line anyway (git-process.ts).
+ */
+async function restoreTrustedGitDir(gitDir: string, trustedConfig: Buffer): Promise<void> {
+  // Written to a fresh file and renamed over it: a symlink planted in its place is replaced, not
+  // followed, and concurrent commands of one workspace never see a half-written file.
+  const fresh = join(gitDir, `config.restore-${randomUUID()}`);
+  await writeFile(fresh, trustedConfig, { flag: "wx" });
+  await rename(fresh, join(gitDir, "config"));
+  await rm(join(gitDir, "info", "attributes"), { force: true });
+}
+
+interface OpenOptions {
+  dir: string;
+  gitDir: string;
+  trustedConfig: Buffer;
+  home: string;
+  branch: string;
+  cleanup: () => Promise<void>;
+  origin: string;
+  repoUrl: string;
+}
+
+async function openWorkspace(o: OpenOptions): Promise<Workspace> {
+  const { dir, gitDir, home, cleanup, origin } = o;
+  // Explicit --git-dir/--work-tree: git never looks for a repository in the checkout (the agent's).
+  const run = async (args: string[], extra: Partial<GitRunOptions> = {}): Promise<GitRunResult> => {
+    await restoreTrustedGitDir(gitDir, o.trustedConfig);
+    return runGit([`--git-dir=${gitDir}`, `--work-tree=${dir}`, ...args], { cwd: dir, home, ...extra });
+  };
   const git = async (args: string[], extra: Partial<GitRunOptions> = {}): Promise<string> => {
-    const r = await runGit(args, { ...base, ...extra });
+    const r = await run(args, extra);
     if (r.code !== 0) throw new GitWorkspaceError(`git ${args[0] ?? ""} failed: ${gitMessage(r.stderr)}`);
     return r.stdout;
   };
@@ -103,12 +158,15 @@ async function openWorkspace(dir: string, home: string, branch: string, cleanup:
 
   const ws: Workspace = {
     dir,
-    branch,
+    branch: o.branch,
     baseSha,
+    repoUrl: o.repoUrl,
+    git: (args) => run(args),
     async changedFiles() {
-      // Tracked changes vs the base commit (also covers commits the agent made itself) + untracked files.
+      // Tracked changes vs the base commit + untracked files (the agent's own commits live in its
+      // copy of the git directory; what counts is the working tree).
       const [diff, untracked] = await Promise.all([
-        git(["diff", "--name-only", "-z", "--no-renames", baseSha, "--"]),
+        git(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", baseSha, "--"]),
         git(["ls-files", "--others", "--exclude-standard", "-z"]),
       ]);
       const paths = [...diff.split("\0"), ...untracked.split("\0")].filter((p) => p !== "");
@@ -116,24 +174,25 @@ async function openWorkspace(dir: string, home: string, branch: string, cleanup:
     },
     async commitAll(message, author) {
       await git(["add", "--all"]);
-      const staged = await runGit(["diff", "--cached", "--quiet"], base);
+      const staged = await run(["diff", "--cached", "--quiet", "--no-ext-diff"]);
       const head = (await git(["rev-parse", "HEAD"])).trim();
-      if (staged.code === 0) return head === baseSha ? null : head; // nothing new; the agent may have committed
+      if (staged.code === 0) return head === baseSha ? null : head; // nothing new
       const identity = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
-      await git(["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", "commit", "--quiet", "--no-verify", "-m", message], { env: identity });
+      await git(["commit", "--quiet", "--no-verify", "-m", message], { env: identity });
       return (await git(["rev-parse", "HEAD"])).trim();
     },
     async checkoutNewBranch(name) {
-      const valid = await runGit(["check-ref-format", "--branch", name], base);
+      const valid = await run(["check-ref-format", "--branch", name]);
       if (valid.code !== 0 || name.startsWith("-")) throw new GitWorkspaceError(`Invalid branch name "${name}".`);
+      // Only the app's HEAD moves; the working tree is the agent's and stays as it is.
       await git(["checkout", "--quiet", "-b", name]);
       ws.branch = name;
     },
     async push(target, credentials) {
-      const valid = await runGit(["check-ref-format", "--branch", target], base);
+      const valid = await run(["check-ref-format", "--branch", target]);
       if (valid.code !== 0 || target.startsWith("-")) throw new GitPushRejectedError("other", `Invalid branch name "${target}".`);
       // --quiet still lists rejected refs (" ! [rejected] HEAD -> main (non-fast-forward)") on errors.
-      const r = await runGit(["push", "--quiet", "origin", `HEAD:refs/heads/${target}`], { ...base, credentials: { origin, credentials } });
+      const r = await run(["push", "--quiet", "--no-verify", "origin", `HEAD:refs/heads/${target}`], { credentials: { origin, credentials } });
       if (r.code !== 0) throw new GitPushRejectedError(classifyPushError(r.stderr), gitMessage(r.stderr));
     },
     cleanup,

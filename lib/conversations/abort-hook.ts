@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import type { Conversation } from "@/db/schema";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
+import { Redactor, runSecrets } from "@/lib/redaction";
 import { runHooks } from "./run-hooks";
 
 /**
@@ -15,7 +16,7 @@ export async function callAbortHook(db: Database, conversation: Conversation, re
   try {
     const source = oauth ?? (await import("@/lib/gitlab-settings")).gitlabOAuthConfig;
     const baseUrl = (typeof source === "function" ? await source() : source).baseUrl.replace(/\/+$/, "");
-    await abort({ db, conversation, baseUrl, signal: AbortSignal.timeout(60_000) }, reason);
+    await abort({ db, conversation, baseUrl, signal: AbortSignal.timeout(60_000), redactor: new Redactor(runSecrets({})) }, reason);
   } catch (err) {
     log.error("run hook abort failed", { conversationId: conversation.id, err });
   }

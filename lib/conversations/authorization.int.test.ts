@@ -29,10 +29,10 @@ const { getAgentSecrets, listSecrets } = await import("@/lib/secrets/queries");
 let tdb: TestDatabase;
 let userA: User;
 let userB: User;
-const saved = { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY, AUTH_SECRET: process.env.AUTH_SECRET, DEMO_MODE: process.env.DEMO_MODE };
+const saved = { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY, AUTH_SECRET: process.env.AUTH_SECRET, DEMO_MODE: process.env.DEMO_MODE, AGENT_RUNTIME: process.env.AGENT_RUNTIME };
 
 beforeAll(async () => {
-  Object.assign(process.env, { ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"), AUTH_SECRET: crypto.randomBytes(32).toString("base64"), DEMO_MODE: "off" });
+  Object.assign(process.env, { ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"), AUTH_SECRET: crypto.randomBytes(32).toString("base64"), DEMO_MODE: "off", AGENT_RUNTIME: "scripted" });
   resetEnvForTests();
   tdb = await createTestDatabase();
   state.handle = tdb.handle;

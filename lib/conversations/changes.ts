@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversationChanges, type ConversationChanges } from "@/db/schema";
-import { runGit } from "@/lib/agent/git-process";
 import type { Workspace } from "@/lib/agent/workspace";
 
 /**
@@ -36,8 +35,9 @@ export async function clearChanges(db: Database, conversationId: string): Promis
   await db.delete(conversationChanges).where(eq(conversationChanges.conversationId, conversationId));
 }
 
-async function git(ws: Workspace, home: string, args: string[]): Promise<string> {
-  const r = await runGit(args, { cwd: ws.dir, home });
+/** Through the workspace: the app's git directory, never the agent's `.git` (issue 13). `home` is unused there. */
+async function git(ws: Workspace, _home: string, args: string[]): Promise<string> {
+  const r = await ws.git(args);
   if (r.code !== 0) throw new ChangesError(`git ${args[0]} failed: ${r.stderr.trim().slice(0, 500)}`);
   return r.stdout;
 }
@@ -49,13 +49,13 @@ export async function headSha(ws: Workspace, home: string): Promise<string> {
 /** Paths that differ between two commits. */
 export async function changedBetween(ws: Workspace, home: string, from: string, to: string): Promise<string[]> {
   if (from === to) return [];
-  const out = await git(ws, home, ["diff", "--name-only", "-z", "--no-renames", from, to, "--"]);
+  const out = await git(ws, home, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", from, to, "--"]);
   return out.split("\0").filter((p) => p !== "");
 }
 
 /** A binary-safe diff from `from` to `to` that `applyChanges` can replay on a fresh clone. */
 export async function diffBetween(ws: Workspace, home: string, from: string, to: string): Promise<string> {
-  const patch = await git(ws, home, ["diff", "--binary", "--full-index", "--no-renames", from, to, "--"]);
+  const patch = await git(ws, home, ["diff", "--binary", "--full-index", "--no-renames", "--no-ext-diff", "--no-textconv", from, to, "--"]);
   if (Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
     throw new ChangesError(`The agent's changes are too large to keep (${Math.round(Buffer.byteLength(patch) / 1024 / 1024)} MB; the limit is ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
   }
@@ -63,12 +63,12 @@ export async function diffBetween(ws: Workspace, home: string, from: string, to:
 }
 
 /** Replays a stored diff in the workspace's working tree (the patch file lives outside the clone). */
-export async function applyChanges(ws: Workspace, home: string, patch: string): Promise<void> {
+export async function applyChanges(ws: Workspace, _home: string, patch: string): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "changes-"));
   try {
     const file = join(dir, "changes.patch");
     await writeFile(file, patch);
-    const r = await runGit(["apply", "--binary", "--whitespace=nowarn", file], { cwd: ws.dir, home });
+    const r = await ws.git(["apply", "--binary", "--whitespace=nowarn", file]);
     if (r.code !== 0) {
       throw new ChangesError(`The earlier changes of this conversation no longer apply to ${ws.branch} (it changed since): ${r.stderr.trim().slice(0, 500)}`);
     }

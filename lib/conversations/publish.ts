@@ -8,6 +8,8 @@ import { gitlabForUser } from "@/lib/gitlab/client";
 import { createOrReuseMergeRequest } from "@/lib/gitlab/merge-requests";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { AppError } from "@/lib/http/app-error";
+import { Redactor, runSecrets } from "@/lib/redaction";
+import { getAgentSecrets } from "@/lib/secrets/queries";
 import { appendEvent } from "./events";
 import { applyChanges, ChangesError, clearChanges, getChanges } from "./changes";
 import { getConversation } from "./queries";
@@ -57,7 +59,8 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
     if (conversation.pushedBranch) return { branch: conversation.pushedBranch, url: branchUrl(baseUrl, conversation.projectPath, conversation.pushedBranch) };
     throw new AppError("nothing_to_push", 409, "The agent did not change any files, so there is nothing to push.");
   }
-  const branch = conversation.workBranch ?? workBranchName(conversation);
+  const redactor = await publishRedactor(db, input.userId, token, deps);
+  const branch = redactor.branchName(conversation.workBranch ?? workBranchName(conversation));
   if (!conversation.workBranch) await db.update(conversations).set({ workBranch: branch }).where(eq(conversations.id, conversation.id));
   const home = await createAgentHome(deps.workDir);
   try {
@@ -65,7 +68,7 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
       if (ws.branch !== branch) await ws.checkoutNewBranch(branch);
       await applyChanges(ws, home.dir, pending.patch);
       const title = conversation.title || "Changes by the agent";
-      await ws.commitAll(`${title}\n\nMade by the OpenHands agent.\nConversation: ${deps.appUrl}/conversations/${conversation.id}`, AGENT_AUTHOR);
+      await ws.commitAll(redactor.text(`${title}\n\nMade by the OpenHands agent.\nConversation: ${deps.appUrl}/conversations/${conversation.id}`), AGENT_AUTHOR);
       await ws.push(branch, { token });
     });
   } catch (err) {
@@ -87,17 +90,24 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
 export async function openConversationMergeRequest(db: Database, input: { id: string; userId: string }, deps: PublishDeps): Promise<{ url: string; iid: number; reused: boolean }> {
   const { branch } = await pushConversationBranch(db, input, deps);
   const conversation = await publishable(db, input.id, input.userId);
-  const { api } = await gitlabForUser(db, input.userId, deps.oauth, { cipher: deps.cipher });
+  const { api, token } = await gitlabForUser(db, input.userId, deps.oauth, { cipher: deps.cipher });
+  const redactor = await publishRedactor(db, input.userId, token, deps);
   const conversationUrl = `${deps.appUrl}/conversations/${conversation.id}`;
   const { mr, reused } = await createOrReuseMergeRequest(api, conversation.projectId, {
     sourceBranch: branch,
     targetBranch: conversation.branch,
-    title: conversation.title || `Changes from OpenHands conversation ${conversation.id.slice(0, 8)}`,
-    description: `${conversation.summary ?? ""}\n\nOpened from the OpenHands conversation: ${conversationUrl}`.trim(),
+    title: redactor.text(conversation.title || `Changes from OpenHands conversation ${conversation.id.slice(0, 8)}`),
+    description: redactor.text(`${conversation.summary ?? ""}\n\nOpened from the OpenHands conversation: ${conversationUrl}`.trim()),
   });
   await db.update(conversations).set({ mergeRequestUrl: mr.webUrl, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
   await appendEvent(db, conversation.id, { kind: "merge_request", url: mr.webUrl, iid: mr.iid, reused });
   return { url: mr.webUrl, iid: mr.iid, reused };
+}
+
+/** The same redaction as the conversation's runs: the user's token and secrets, the deployment's, known shapes. */
+async function publishRedactor(db: Database, userId: string, token: string, deps: PublishDeps): Promise<Redactor> {
+  const secrets = await getAgentSecrets(db, userId, { cipher: deps.cipher });
+  return new Redactor(runSecrets({ oauthToken: token, secrets }));
 }
 
 const pushAdvice: Record<GitPushRejectedError["reason"], string> = {

@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import type { Conversation, ConversationTrigger } from "@/db/schema";
 import type { AgentResult } from "@/lib/agent/runtime";
 import type { Workspace } from "@/lib/agent/workspace";
+import type { Redactor } from "@/lib/redaction";
 import { issueHooks } from "@/lib/resolver/hooks/issue-hooks";
 import { mergeRequestHooks } from "@/lib/resolver/hooks/merge-request-hooks";
 
@@ -10,7 +11,15 @@ import { mergeRequestHooks } from "@/lib/resolver/hooks/merge-request-hooks";
  * `runHooks[conversation.trigger]` at fixed moments; conversations launched from the app or the API
  * have no hooks (the user pushes and opens the merge request from the conversation page).
  */
-export interface RunContext { db: Database; conversation: Conversation; token: string; baseUrl: string; signal: AbortSignal }
+export interface RunContext {
+  db: Database;
+  conversation: Conversation;
+  token: string;
+  baseUrl: string;
+  signal: AbortSignal;
+  /** the run's redactor (issue 13): everything a hook writes to GitLab goes through it */
+  redactor: Redactor;
+}
 export interface RunHooks {
   /** before cloning: extra prompt context (issue text, MR diff, thread…), the project (a fork MR's source; default the conversation's) and branch to clone, and the branch the work goes to */
   prepare?(ctx: RunContext): Promise<{ promptContext?: string; cloneProjectPath?: string; cloneBranch?: string; workBranch?: string }>;

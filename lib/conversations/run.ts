@@ -7,6 +7,7 @@ import { cloneWorkspace, type Workspace } from "@/lib/agent/workspace";
 import type { CipherKit } from "@/lib/crypto";
 import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
+import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
 import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
@@ -14,7 +15,6 @@ import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
 import { buildPrompt } from "./prompt";
-import { createRedactor, redactText } from "./redact";
 import { describeRunError } from "./run-errors";
 import { runHooks, type RunContext, type RunHooks } from "./run-hooks";
 import { startRunMonitor } from "./run-monitor";
@@ -65,6 +65,8 @@ class ConversationRun {
   private token: string | undefined;
   private baseUrl = "";
   private secrets: Record<string, string> = {};
+  /** until the owner's token and secrets are known: the deployment's own and the known shapes */
+  private redactor = new Redactor(runSecrets({}));
   private workspace: Workspace | undefined;
   private finishCalled = false;
   private lastUserSeq = Number.MAX_SAFE_INTEGER;
@@ -119,7 +121,7 @@ class ConversationRun {
   }
 
   private context(): RunContext {
-    return { db: this.db, conversation: this.conversation, token: this.token ?? "", baseUrl: this.baseUrl, signal: this.controller.signal };
+    return { db: this.db, conversation: this.conversation, token: this.token ?? "", baseUrl: this.baseUrl, signal: this.controller.signal, redactor: this.redactor };
   }
 
   private async work(home: string): Promise<FinalizeInput> {
@@ -129,6 +131,7 @@ class ConversationRun {
     this.token = await getAccessToken(db, conv.userId, { oauth: deps.oauth, cipher: deps.cipher });
     this.baseUrl = (typeof deps.oauth === "function" ? await deps.oauth() : deps.oauth).baseUrl.replace(/\/+$/, "");
     this.secrets = await getAgentSecrets(db, conv.userId, { cipher: deps.cipher });
+    this.redactor = new Redactor(runSecrets({ oauthToken: this.token, secrets: this.secrets }));
     const prep = (await this.hooks?.prepare?.(this.context())) ?? {};
     this.throwIfStopped();
 
@@ -147,10 +150,11 @@ class ConversationRun {
     this.workspace = ws;
     if (pending) {
       await applyChanges(ws, home, pending.patch);
-      await ws.commitAll("Earlier changes of this conversation", AGENT_AUTHOR);
+      await ws.commitAll(this.redactor.text("Earlier changes of this conversation"), AGENT_AUTHOR);
     }
+    if (prep.workBranch) prep.workBranch = this.redactor.branchName(prep.workBranch);
     if (prep.workBranch && prep.workBranch !== ws.branch) {
-      await ws.checkoutNewBranch(prep.workBranch);
+      await ws.checkoutNewBranch(this.redactor.branchName(prep.workBranch));
       this.conversation = { ...this.conversation, workBranch: prep.workBranch };
     }
     const startSha = await headSha(ws, home);
@@ -162,14 +166,14 @@ class ConversationRun {
     const history = await listEventsOfKinds(db, this.id, ["user_message", "result"]);
     const { prompt, lastUserSeq } = buildPrompt(conv, history, prep.promptContext);
     this.lastUserSeq = lastUserSeq;
-    const redact = createRedactor(this.secrets, this.token);
+    const redactor = this.redactor;
     const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
     const result = await this.withHardDeadline(
       deps.runtime.run(
         // The run's sandbox may reach its GitLab instance (issue 12); nothing else of this host.
         { workspaceDir: ws.dir, prompt, env, conversationId: this.id, signal: this.controller.signal, timeoutMs: deps.timeoutMs, networkAllow: [urlHostPort(this.baseUrl)] },
         async (event) => {
-          await appendEvent(db, this.id, redact(event));
+          await appendEvent(db, this.id, redactor.event(event));
         },
       ),
     );
@@ -213,15 +217,16 @@ class ConversationRun {
       return { status: "failed", reason: "interrupted", lastUserSeq: this.lastUserSeq, patch: {} };
     }
     if (failure) {
-      const message = redactText(failure.reason, this.secrets, this.token);
+      const message = this.redactor.text(failure.reason);
       if (failure.status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${message}` });
       await this.callFinish({ ...result, outcome: "failed", error: message }, null);
-      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary: result.summary || message, changedFiles: [], ...this.upTo() });
-      return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: message, summary: result.summary || message } };
+      const summary = this.redactor.text(result.summary || message);
+      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary, changedFiles: [], ...this.upTo() });
+      return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: message, summary } };
     }
 
     const message = `${this.conversation.title || "Changes by the agent"}\n\nMade by the OpenHands agent for ${userName}.\nConversation: ${this.deps.appUrl}/conversations/${this.id}`;
-    await ws.commitAll(message, AGENT_AUTHOR);
+    await ws.commitAll(this.redactor.text(message), AGENT_AUTHOR);
     const head = await headSha(ws, home);
     const changedFiles = await changedBetween(ws, home, startSha, head);
     const outcome = result.outcome === "resolved" && changedFiles.length === 0 ? "answered" : result.outcome;
@@ -238,7 +243,7 @@ class ConversationRun {
     } else {
       await clearChanges(this.db, this.id);
     }
-    summary = redactText(summary, this.secrets, this.token);
+    summary = this.redactor.text(summary);
     await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles, ...this.upTo() });
     return { status: "finished", lastUserSeq: this.lastUserSeq, patch: { ...patch, outcome, summary, error: null } };
   }
@@ -263,7 +268,7 @@ class ConversationRun {
   private async fail(err: unknown) {
     const stopped = this.stopReason;
     const status = stopped === "cancelled" ? ("cancelled" as const) : ("failed" as const);
-    const reason = stopped === "cancelled" ? "cancelled by the user" : stopped ? "interrupted" : redactText(describeRunError(err), this.secrets, this.token);
+    const reason = stopped === "cancelled" ? "cancelled by the user" : stopped ? "interrupted" : this.redactor.text(describeRunError(err));
     if (!stopped) log.warn("agent run failed", { conversationId: this.id, err });
     if (stopped === "lost") return null;
     try {

@@ -1,11 +1,14 @@
 import type { Conversation } from "@/db/schema";
+import { shapeRedactor } from "@/lib/redaction";
 
 /**
  * `openhands/<short id>-<slug of the title>`: recognisable on GitLab, unique per conversation, and
  * always a valid ref name (only [a-z0-9-] after the prefix).
  */
 export function workBranchName(conversation: Pick<Conversation, "id" | "title">): string {
-  const slug = conversation.title
+  // A title may quote a credential; it must not become a branch name on GitLab (issue 13).
+  const slug = shapeRedactor
+    .branchName(conversation.title)
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "") // accents, split off by NFKD
     .toLowerCase()

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withGitLab, type GitLabApi } from "./client";
 import { GitLabError } from "./errors";
+import type { RedactedText } from "@/lib/redaction";
 import { parseOne } from "./paging";
 
 export interface MergeRequestDetails {
@@ -88,8 +89,9 @@ export async function findOpenMergeRequest(api: GitLabApi, projectId: number, br
 export interface NewMergeRequest {
   sourceBranch: string;
   targetBranch: string;
-  title: string;
-  description: string;
+  /** both redacted (issue 13): they are built from the agent's summary and from titles strangers write */
+  title: RedactedText;
+  description: RedactedText;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withGitLab, type GitLabApi } from "./client";
+import type { RedactedText } from "@/lib/redaction";
 import { parseOne } from "./paging";
 
 /** Comments on issues and merge requests, and 👀-style award emoji on them. */
@@ -41,8 +42,11 @@ export const toNoteSummary = (n: z.infer<typeof noteSchema>): NoteSummary => ({
   createdAt: n.created_at ?? null,
 });
 
-/** A new top-level comment. One attempt per call (POST is not safe to repeat blindly). */
-export async function createNote(api: GitLabApi, target: Noteable, body: string): Promise<NoteSummary> {
+/**
+ * A new top-level comment. One attempt per call (POST is not safe to repeat blindly). The body must
+ * have gone through the redactor (issue 13): nothing the app writes on GitLab may carry a secret.
+ */
+export async function createNote(api: GitLabApi, target: Noteable, body: RedactedText): Promise<NoteSummary> {
   const raw = await withGitLab<unknown>(() =>
     target.type === "issue" ? api.IssueNotes.create(target.projectId, target.iid, body) : api.MergeRequestNotes.create(target.projectId, target.iid, body),
   );
@@ -50,7 +54,7 @@ export async function createNote(api: GitLabApi, target: Noteable, body: string)
 }
 
 /** A reply in an existing thread (replying to a standalone comment turns it into a thread). */
-export async function replyToDiscussion(api: GitLabApi, target: Noteable, discussionId: string, body: string): Promise<NoteSummary> {
+export async function replyToDiscussion(api: GitLabApi, target: Noteable, discussionId: string, body: RedactedText): Promise<NoteSummary> {
   const raw = await withGitLab(() =>
     target.type === "issue"
       ? api.IssueDiscussions.addNote(target.projectId, target.iid, discussionId, body)

@@ -39,7 +39,11 @@ async function as(who: { userId: string }) {
 
 async function reinstall(body: unknown, raw = false) {
   const res = await POST(
-    new Request("http://app.test/api/gitlab/webhooks/reinstall", { method: "POST", headers: { "content-type": "application/json" }, body: raw ? (body as string) : JSON.stringify(body) }),
+    new Request("http://app.test/api/gitlab/webhooks/reinstall", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://app.test", "sec-fetch-site": "same-origin" },
+      body: raw ? (body as string) : JSON.stringify(body),
+    }),
     { params: Promise.resolve({}) },
   );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string }; status?: string; resource?: Record<string, unknown> } };
@@ -156,6 +160,43 @@ describe("POST /api/gitlab/webhooks/reinstall", () => {
     expect((await reinstall(group)).status).toBe(409);
   });
 
+  // Issue 13: the session cookie rides along with any cross-site request; such requests never act.
+  describe("cross-site requests", () => {
+    const send = (headers: Record<string, string>, body: string) =>
+      POST(new Request("http://app.test/api/gitlab/webhooks/reinstall", { method: "POST", headers, body }), { params: Promise.resolve({}) });
+
+    it("a cross-site text/plain POST with a valid session: 403, and nothing is reinstalled", async () => {
+      await as(olga);
+      const id = pid("olga/tool-2");
+      deleteOurs("project", "olga/tool-2");
+      expect(ourHooks(gl, "project", "olga/tool-2")).toHaveLength(0);
+      const body = JSON.stringify({ resource_type: "project", resource_id: id });
+      const attempts: Record<string, string>[] = [
+        { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+        { "content-type": "text/plain;charset=UTF-8", origin: "https://evil.example" },
+        { "content-type": "application/json", origin: "https://evil.example" },
+        { "content-type": "application/json", "sec-fetch-site": "same-site", origin: "https://sub.app.test" },
+        { "content-type": "text/plain" },
+      ];
+      for (const headers of attempts) {
+        const res = await send(headers, body);
+        expect(res.status, JSON.stringify(headers)).toBe(403);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
+      }
+      expect(ourHooks(gl, "project", "olga/tool-2")).toHaveLength(0);
+      // the same request from the app itself does reinstall it
+      const ok = await send({ "content-type": "application/json", origin: "http://app.test", "sec-fetch-site": "same-origin" }, body);
+      expect(ok.status).toBe(200);
+      expect(ourHooks(gl, "project", "olga/tool-2")).toHaveLength(1);
+    });
+
+    it("a same-origin POST that is not JSON: 415", async () => {
+      await as(olga);
+      const res = await send({ "content-type": "text/plain", origin: "http://app.test", "sec-fetch-site": "same-origin" }, "{}");
+      expect(res.status).toBe(415);
+    });
+  });
+
   it("409 for a subgroup covered by its parent group's hook", async () => {
     const res = await reinstall({ resource_type: "group", resource_id: resourceId(gl, "group", "acme/platform") });
     expect(res.status).toBe(409);
@@ -186,7 +227,7 @@ describe("GET /api/gitlab/webhooks and /deliveries", () => {
   });
 
   it("deliveries: 200 for a visible row, 404 for an unknown one, 422 for a bad query, 401 signed out", async () => {
-    expect((await get(listDeliveries, `http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=${resourceId(gl, "group", "acme")}`)).body).toEqual({ via: null, deliveries: [] });
+    expect((await get(listDeliveries, `http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=${resourceId(gl, "group", "acme")}`)).body).toEqual({ via: null, deliveries: [], retention_days: 30 });
     expect((await get(listDeliveries, "http://app.test/api/gitlab/webhooks/deliveries?resource_type=group&resource_id=424242")).status).toBe(404);
     expect((await get(listDeliveries, "http://app.test/api/gitlab/webhooks/deliveries?resource_type=repo&resource_id=x")).status).toBe(422);
     state.user = null;

@@ -54,6 +54,7 @@ describe.runIf(testDbKind() === "postgres")("hooks.sync in two worker processes 
           GITLAB_CLIENT_ID: gl.oauth.clientId,
           GITLAB_CLIENT_SECRET: gl.oauth.clientSecret,
           HOOKS_SYNC_CONCURRENCY: "3",
+          AGENT_RUNTIME: "scripted",
           LOG_LEVEL: "info",
         }),
       );

@@ -52,6 +52,15 @@ export const jobDefinitions = {
     queue: { retryLimit: 1, retryDelay: 60, expireInSeconds: 600 } satisfies Omit<PgBoss.Queue, "name">,
     cron: () => cronForMinutes(getEnv().HOOKS_SYNC_INTERVAL_MINUTES),
   },
+  /**
+   * Daily at 03:17 UTC (issue 13): deletes webhook deliveries older than WEBHOOK_RETENTION_DAYS.
+   * `retentionDays` overrides the setting for one run (tests, a manual purge).
+   */
+  "webhooks.retention": {
+    schema: z.object({ retentionDays: z.number().int().min(1).max(3650).optional() }).loose(),
+    queue: { retryLimit: 2, retryDelay: 300, expireInSeconds: 900 } satisfies Omit<PgBoss.Queue, "name">,
+    cron: () => "17 3 * * *",
+  },
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;

@@ -16,6 +16,8 @@ describe.runIf(testDbKind() === "postgres")("npm run worker processes (Postgres)
       DATABASE_URL: tdb.url,
       ENCRYPTION_KEY: "0".repeat(64),
       AUTH_SECRET: "x".repeat(40),
+      DEMO_MODE: "off",
+      AGENT_RUNTIME: "scripted",
       JOBS_MAINTENANCE_INTERVAL_SECONDS: "1",
       LOG_LEVEL: "info",
     });

@@ -3,6 +3,7 @@ import type { Conversation } from "@/db/schema";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { awardEmojiOnNote } from "@/lib/gitlab/notes";
 import { log } from "@/lib/log";
+import { shapeRedactor } from "@/lib/redaction";
 import { ackBody } from "./comments";
 import { conversationUrl, type ResolverConfig } from "./config";
 import { postingIdentity } from "./identity";
@@ -61,7 +62,7 @@ export async function acknowledgeAndRun(db: Database, config: ResolverConfig, co
       {
         key: markerKey("ack", conversation.id),
         target,
-        body: ackBody({ noteable: target.type, conversationUrl: conversationUrl(config, conversation.id), workBranch: conversation.workBranch }),
+        body: shapeRedactor.text(ackBody({ noteable: target.type, conversationUrl: conversationUrl(config, conversation.id), workBranch: conversation.workBranch })),
         conversationId: conversation.id,
       },
       { retryDelayMs: config.postRetryDelayMs },

@@ -1,3 +1,5 @@
+import { shapeRedactor } from "@/lib/redaction";
+
 /**
  * `openhands/issue-<iid>-<slug>`: readable in GitLab's branch list, stable for an issue (a second
  * run on the same issue continues the same branch and merge request instead of opening another),
@@ -19,6 +21,7 @@ export function slugify(title: string): string {
 }
 
 export function issueBranchName(iid: number, title: string): string {
-  const slug = slugify(title);
+  // A title may quote a credential; it must not become a branch name on GitLab (issue 13).
+  const slug = slugify(shapeRedactor.branchName(title));
   return slug ? `openhands/issue-${iid}-${slug}` : `openhands/issue-${iid}`;
 }

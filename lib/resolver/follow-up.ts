@@ -4,6 +4,7 @@ import { appendEventLocked, lockConversationRow } from "@/lib/conversations/even
 import { applyTransition, isTerminal } from "@/lib/conversations/status";
 import { awardEmojiOnNote } from "@/lib/gitlab/notes";
 import { log } from "@/lib/log";
+import { shapeRedactor } from "@/lib/redaction";
 import { commentTargetOf } from "./acknowledge";
 import { followUpBody } from "./comments";
 import { conversationUrl, type ResolverConfig } from "./config";
@@ -75,7 +76,7 @@ export async function acknowledgeFollowUp(db: Database, config: ResolverConfig, 
   await postCommentOnce(
     db,
     identity.api,
-    { key: followUpKey(trigger), target, body: followUpBody(conversationUrl(config, conversation.id)), conversationId: conversation.id },
+    { key: followUpKey(trigger), target, body: shapeRedactor.text(followUpBody(conversationUrl(config, conversation.id))), conversationId: conversation.id },
     { retryDelayMs: config.postRetryDelayMs },
   );
 }

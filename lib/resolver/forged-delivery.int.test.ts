@@ -39,17 +39,17 @@ beforeAll(async () => {
   SINK = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/sink`;
   h = await startHarness(
     {
-      users: ["alice", "gary", "mallory"].map((username) => ({ username, personal_access_tokens: [{ name: "tests", scopes: ["api"] }] })),
+      users: ["alice", "gary", "mallory", "dora"].map((username) => ({ username, personal_access_tokens: [{ name: "tests", scopes: ["api"] }] })),
       groups: [
         { path: "acme", tier: "premium", members: [{ username: "alice", access_level: 50 }] },
         { path: "zed", tier: "free", members: [{ username: "alice", access_level: 50 }, { username: "mallory", access_level: 50 }] },
       ],
       projects: [
-        { namespace: "acme", path: "app", files: { "README.md": "# App\n" }, labels: ["openhands"], members: [{ username: "gary", access_level: 10 }] },
+        { namespace: "acme", path: "app", files: { "README.md": "# App\n" }, labels: ["openhands"], members: [{ username: "gary", access_level: 10 }, { username: "dora", access_level: 30 }] },
         { namespace: "zed", path: "own", files: { "README.md": "# Own\n" }, labels: ["openhands"] },
       ],
     },
-    { link: ["alice", "gary"] },
+    { link: ["alice", "gary", "dora"] },
   );
   pid = h.ids["acme/app"]!;
   victim = await h.install({ resourceType: "project", resourceId: pid, resourcePath: "acme/app", url: SINK });
@@ -175,5 +175,48 @@ describe("a trigger that GitLab does not confirm", () => {
     expect(refused.outcome).toBe("refused");
     expect(refused.reason).toBe("the trigger could not be confirmed with GitLab (the issue does not carry the openhands label)");
     await expectUntouched(iid, 0);
+  }, 60_000);
+
+  // Issue 13: who added the label is what GitLab's resource label events say, not the body's `user`.
+  it("a label added by a Guest, in a delivery that claims a Developer: refused as the Guest", async () => {
+    const { iid } = await h.api<{ iid: number }>("gary", "POST", `/projects/${pid}/issues`, { title: "Guest's own issue" });
+    await h.api("gary", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+    await h.gl.sandbox.settleDeliveries();
+    const record = h.gl.sandbox
+      .deliveries()
+      .filter((d) => d.event === "Issue Hook" && (d.request_body as { object_attributes?: { iid?: number } }).object_attributes?.iid === iid)
+      .find((d) => (d.request_body as { changes?: { labels?: unknown } }).changes?.labels !== undefined);
+    if (!record) throw new Error("no label delivery recorded");
+    const body = structuredClone(record.request_body) as Json;
+    expect((body.user as Json).username).toBe("gary");
+    const dora = { id: h.users.dora!.id, username: "dora", name: "dora" };
+    body.user = { ...(body.user as Json), ...dora };
+
+    const refused = await deliver(victim, body, "Issue Hook");
+    expect(refused.outcome).toBe("refused");
+    expect(refused.reason).toBe("@gary has Guest access; Developer or higher is required");
+    expect(await conversationsOf(iid)).toHaveLength(0);
+    const replies = (await notes(iid)).filter((n) => !n.system);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toMatch(/^@gary, I can only work on requests from project members with the Developer role or higher, and you have Guest access/);
+  }, 60_000);
+
+  it("the same label added by the Developer: GitLab confirms her, and the run is hers", async () => {
+    const { iid } = await h.api<{ iid: number }>("gary", "POST", `/projects/${pid}/issues`, { title: "Developer labels it", description: "answer: hello" });
+    await h.api("dora", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+    await h.gl.sandbox.settleDeliveries();
+    const record = h.gl.sandbox
+      .deliveries()
+      .filter((d) => d.event === "Issue Hook" && (d.request_body as { object_attributes?: { iid?: number } }).object_attributes?.iid === iid)
+      .find((d) => (d.request_body as { changes?: { labels?: unknown } }).changes?.labels !== undefined);
+    if (!record) throw new Error("no label delivery recorded");
+    const body = structuredClone(record.request_body) as Json;
+    // The body now claims the Guest: GitLab's label event still says dora added it.
+    body.user = { ...(body.user as Json), id: h.users.gary!.id, username: "gary", name: "gary" };
+    const triggered = await deliver(victim, body, "Issue Hook");
+    expect(triggered.outcome).toBe("triggered");
+    const [conv] = await conversationsOf(iid);
+    expect(conv?.userId).toBe(h.users.dora!.linked!.userId);
+    await waitFor("final comment", async () => (await notes(iid)).some((n) => n.body.includes(`<!-- openhands-agent final/${conv!.id}/`)), 40_000);
   }, 60_000);
 });

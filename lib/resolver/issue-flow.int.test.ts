@@ -207,14 +207,14 @@ describe("loop guard and posting identity", () => {
   it("the app's own comments never trigger a run", async () => {
     const { iid } = await createIssue("Marker");
     await comment(iid, "@openhands create file z.txt\n\n<!-- openhands-agent ack/00000000-0000-0000-0000-000000000000 -->");
-    await waitFor("the delivery to be recorded", async () => {
-      const rows = await h.t.handle.db.select().from(webhookDeliveries);
-      return rows.some((r) => (r.payload as { issue?: { iid: number } }).issue?.iid === iid && r.outcome === "ignored");
-    });
+    const ofIssue = (body: Record<string, unknown>) => (body.issue as { iid?: number } | undefined)?.iid === iid && body.project !== undefined && (body.project as { id?: number }).id === pid;
+    await waitFor("the delivery to be recorded", async () => (await h.deliveriesFor(ofIssue)).some((r) => r.outcome === "ignored"));
     expect(await h.conversationFor({ projectId: pid, issueIid: iid })).toBeNull();
     // Every comment the app wrote in this file came back as a delivery, and none triggered.
-    const all = await h.t.handle.db.select().from(webhookDeliveries);
-    const ours = all.filter((r) => ((r.payload as { object_attributes?: { note?: string } } | null)?.object_attributes?.note ?? "").includes("<!-- openhands-agent"));
+    await h.gl.sandbox.settleDeliveries();
+    const ours = await h.deliveriesFor((body) => String((body.object_attributes as { note?: string } | undefined)?.note ?? "").includes("<!-- openhands-agent"));
+    // (ignored at once: no payload kept, issue 13)
+    expect(ours.every((r) => r.payload === null)).toBe(true);
     expect(ours.length).toBeGreaterThan(3);
     expect(ours.every((r) => r.outcome === "ignored")).toBe(true);
   }, 60_000);
@@ -230,10 +230,9 @@ describe("loop guard and posting identity", () => {
       expect(marked(await notes(iid), `ack/${conv.id}`)[0]!.author.username).toBe("ohbot");
 
       await comment(iid, "@openhands create file again.txt", "ohbot");
-      const row = await waitFor("the bot's comment to be recorded", async () => {
-        const rows = await h.t.handle.db.select().from(webhookDeliveries);
-        return rows.find((r) => (r.payload as { object_attributes?: { note?: string } }).object_attributes?.note === "@openhands create file again.txt" && r.outcome !== "pending");
-      });
+      const row = await waitFor("the bot's comment to be recorded", async () =>
+        (await h.deliveriesFor((body) => (body.object_attributes as { note?: string } | undefined)?.note === "@openhands create file again.txt")).find((r) => r.outcome !== "pending"),
+      );
       expect(row).toMatchObject({ outcome: "ignored", reason: "written by the app's own GitLab account" });
     } finally {
       h.configure({});

@@ -121,7 +121,7 @@ describe("@openhands on a merge request", () => {
     expect(ack.body).toContain(`/conversations/${conv.id}`);
     const delivery = await waitFor("the follow-up delivery", async () => {
       const rows = await h.t.handle.db.select().from(webhookDeliveries);
-      return rows.find((r) => (r.payload as { object_attributes?: { id?: number } }).object_attributes?.id === second.id && r.outcome !== "pending");
+      return rows.find((r) => (r.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === second.id && r.outcome !== "pending");
     });
     expect(delivery).toMatchObject({ outcome: "triggered", conversationId: conv.id });
 

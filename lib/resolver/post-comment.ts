@@ -5,6 +5,7 @@ import type { GitLabApi } from "@/lib/gitlab/client";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { createNote, listRecentNotes, replyToDiscussion, type Noteable } from "@/lib/gitlab/notes";
 import { log } from "@/lib/log";
+import { shapeRedactor, type RedactedText } from "@/lib/redaction";
 import { hasMarker, withMarker } from "./markers";
 
 /**
@@ -27,7 +28,7 @@ export interface PostCommentInput {
   /** the marker written in the body (defaults to `key`) */
   markerKey?: string;
   target: CommentTarget;
-  body: string;
+  body: RedactedText;
   conversationId?: string | null;
   deliveryId?: string | null;
 }
@@ -63,7 +64,7 @@ async function findMarked(api: GitLabApi, target: Noteable, markerKey: string): 
   return null;
 }
 
-async function send(api: GitLabApi, target: CommentTarget, body: string): Promise<number> {
+async function send(api: GitLabApi, target: CommentTarget, body: RedactedText): Promise<number> {
   if (target.discussionId) {
     try {
       return (await replyToDiscussion(api, target, target.discussionId, body)).id;
@@ -100,7 +101,8 @@ export async function postCommentOnce(db: Database, api: GitLabApi, input: PostC
   if (!row) throw new Error(`comment post ${input.key} vanished`);
   if (row.state === "posted") return { noteId: row.noteId, reused: true };
 
-  const body = withMarker(input.body, row.markerKey);
+  // The marker is the app's own text ([\w./:-] only); the shape scan of the whole keeps the type honest.
+  const body = shapeRedactor.text(withMarker(input.body, row.markerKey));
   const delay = opts.retryDelayMs ?? 1_000;
   let mustCheck = row.attempts > 0;
   for (let attempt = 0; ; attempt++) {

@@ -113,7 +113,11 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     return { outcome: "ignored", reason, conversationId: same.id };
   }
 
-  const active = await findActiveConversation(db, trigger);
+  // One owner per run (issue 13): a comment joins only a conversation its own author owns. Another
+  // user's `@openhands` on a running conversation starts that user's own conversation (own
+  // acknowledgement, own token and secrets): joining would run their request with the first
+  // user's credentials. A label re-added during any run is still ignored (nothing new to say).
+  const active = trigger.kind === "issue_label" ? await findActiveConversation(db, trigger) : await findActiveConversation(db, trigger, permission.user.userId);
   if (active) {
     if (trigger.kind === "issue_label") {
       const reason = `a run is already in progress for this issue (conversation ${active.id})`;

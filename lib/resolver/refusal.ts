@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { gitlabCommentPosts } from "@/db/schema";
 import { log } from "@/lib/log";
+import { shapeRedactor } from "@/lib/redaction";
 import { refusalBody } from "./comments";
 import type { ResolverConfig } from "./config";
 import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity } from "./identity";
@@ -74,7 +75,7 @@ export async function replyWithRefusal(db: Database, config: ResolverConfig, inp
     await db.delete(gitlabCommentPosts).where(and(eq(gitlabCommentPosts.key, key), eq(gitlabCommentPosts.deliveryId, input.deliveryId), eq(gitlabCommentPosts.state, "pending")));
     return "no_identity";
   }
-  const body = refusalBody(input.author.username, refusalReason(input.refusal, config.appUrl));
+  const body = shapeRedactor.text(refusalBody(input.author.username, refusalReason(input.refusal, config.appUrl)));
   await postCommentOnce(db, identity.api, { key, target: input.target, body, deliveryId: input.deliveryId }, { retryDelayMs: config.postRetryDelayMs });
   return "posted";
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { shapeRedactor } from "@/lib/redaction";
 import { conversations, gitlabCommentPosts, webhookDeliveries } from "@/db/schema";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { marker } from "./markers";
@@ -87,8 +88,8 @@ describe("duplicates", () => {
 
     // Both hooks' deliveries, however late the second one arrives under load.
     await h.gl.sandbox.settleDeliveries();
-    const ofNote = async () =>
-      (await h.t.handle.db.select().from(webhookDeliveries)).filter((d) => (d.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === note.id);
+    // (matched through the sandbox's records: the duplicate is ignored and keeps no payload)
+    const ofNote = () => h.deliveriesFor((body) => (body.object_attributes as { id?: number } | undefined)?.id === note.id);
     await waitFor("both deliveries received", async () => (await ofNote()).length === 2);
     const deliveries = await ofNote();
     expect(deliveries).toHaveLength(2);
@@ -177,9 +178,9 @@ describe("comments are idempotent under retries", () => {
 
     const api = gitlabApiWithHeaders({ baseUrl: h.gl.sandbox.url, token: h.users.alice!.token, headers: {} });
     const target = { type: "issue" as const, projectId: pid, iid };
-    const first = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: "I'm on it" });
+    const first = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: shapeRedactor.text("I'm on it") });
     expect(first).toEqual({ noteId: landed.id, reused: true });
-    const again = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: "I'm on it" });
+    const again = await postCommentOnce(h.t.handle.db, api, { key: "ack/crash-test", target, body: shapeRedactor.text("I'm on it") });
     expect(again).toEqual({ noteId: landed.id, reused: true });
     expect(count(await notes(pid, iid), "ack/crash-test")).toBe(1);
   }, 30_000);

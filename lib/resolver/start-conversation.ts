@@ -22,7 +22,8 @@ export async function recordOutcome(
 ): Promise<void> {
   await db
     .update(webhookDeliveries)
-    .set({ outcome, reason: reason?.slice(0, 500) ?? null, conversationId, processedAt: sql`now()` })
+    // An ignored delivery keeps no payload (issue 13): it is stranger-written text nothing will read again.
+    .set({ outcome, reason: reason?.slice(0, 500) ?? null, conversationId, processedAt: sql`now()`, ...(outcome === "ignored" ? { payload: null } : {}) })
     .where(eq(webhookDeliveries.id, deliveryId));
 }
 
@@ -101,8 +102,8 @@ export function describeTrigger(trigger: Trigger): string {
   }
 }
 
-/** The conversation still working on the same issue or MR, if any (for follow-ups). */
-export async function findActiveConversation(db: Database, trigger: Trigger): Promise<Conversation | null> {
+/** The conversation still working on the same issue or MR, if any (for follow-ups); with `ownerUserId`, only one that user owns. */
+export async function findActiveConversation(db: Database, trigger: Trigger, ownerUserId?: string): Promise<Conversation | null> {
   const target =
     trigger.kind === "mr_note"
       ? and(eq(conversations.trigger, "merge_request"), eq(conversations.mergeRequestIid, trigger.mergeRequestIid))
@@ -110,7 +111,14 @@ export async function findActiveConversation(db: Database, trigger: Trigger): Pr
   const [row] = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.projectId, trigger.projectId), target, inArray(conversations.status, ["queued", "starting", "running"])))
+    .where(
+      and(
+        eq(conversations.projectId, trigger.projectId),
+        target,
+        inArray(conversations.status, ["queued", "starting", "running"]),
+        ownerUserId === undefined ? undefined : eq(conversations.userId, ownerUserId),
+      ),
+    )
     .orderBy(desc(conversations.createdAt))
     .limit(1);
   return row ?? null;

@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import type { WebhookInstallation } from "@/db/schema";
 import { withGitLab } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
+import { lastLabelAdder } from "@/lib/gitlab/label-events";
 import { getMergeRequest } from "@/lib/gitlab/merge-requests";
 import { noteSchema } from "@/lib/gitlab/notes";
 import { parseOne } from "@/lib/gitlab/paging";
@@ -21,8 +22,9 @@ import { TRIGGER_LABEL, type Trigger } from "./trigger-types";
  *
  * 1. scope: the project must be the installation's project, or a project of its group (or of a
  *    subgroup), as GitLab says, not as the body says;
- * 2. authority: the triggering note (or, for a label trigger, the issue and its labels) is read
- *    back from GitLab, and its author and text are what the rest of the handling uses.
+ * 2. authority: the triggering note (or, for a label trigger, the issue, its labels and the label
+ *    event saying who added it) is read back from GitLab, and its author and text are what the rest
+ *    of the handling uses.
  */
 
 export const TRIGGER_UNCONFIRMED = "the trigger could not be confirmed with GitLab";
@@ -117,9 +119,15 @@ export async function confirmTrigger(
       const issue = parseOne(await withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })), issueSchema, "issue");
       const labelled = (issue.labels ?? []).some((l) => labelTitle(l).trim().toLowerCase() === TRIGGER_LABEL);
       if (issue.iid !== trigger.issueIid || !labelled) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (the issue does not carry the ${TRIGGER_LABEL} label)` };
-      // Who added the label is not re-read (GitLab's resource label events would say); the scope check
-      // above keeps a forged author within the hook's own project or group.
-      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title } };
+      // Who added the label, as GitLab recorded it (issue 13): permissions are checked for THAT user,
+      // never for the `user` a delivery claims (a body signed with a leaked hook secret could name a
+      // Developer while a Guest labelled the issue).
+      const actor = await lastLabelAdder(api, pid, trigger.issueIid, TRIGGER_LABEL);
+      if (!actor) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (GitLab records nobody adding the ${TRIGGER_LABEL} label)` };
+      if (actor.gitlabUserId !== trigger.author.gitlabUserId) {
+        log.warn("label trigger: the delivery names another user than GitLab's label event", { claimed: trigger.author.username, actual: actor.username, eventId: actor.eventId });
+      }
+      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title, author: { gitlabUserId: actor.gitlabUserId, username: actor.username } } };
     }
 
     if (trigger.kind === "issue_note") {

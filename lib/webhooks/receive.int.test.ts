@@ -47,6 +47,39 @@ beforeEach(async () => {
 });
 
 describe("authentication", () => {
+  // Issue 13: the token is checked before the body is read. The body here is 6 MB, streamed in
+  // 64 KB chunks at 10 ms each (about a second to send in full); the stream counts what is pulled.
+  it("a 6 MB body with a bad token gets 401 without reading the body", async () => {
+    const CHUNK = 64 * 1024;
+    const TOTAL = 6 * 1024 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (pulled >= TOTAL) return controller.close();
+          await new Promise((r) => setTimeout(r, 10));
+          pulled += CHUNK;
+          controller.enqueue(new Uint8Array(CHUNK).fill(0x20));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const req = new Request("http://app.test/api/gitlab/webhook", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-gitlab-event": "Issue Hook", "x-gitlab-token": `${mine.installation.id}.glhook_wrongwrongwrongwrongwrongwrongwrongwrong` },
+      body,
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
+    const started = performance.now();
+    const res = await POST(req);
+    const elapsedMs = performance.now() - started;
+    expect(res.status).toBe(401);
+    expect(pulled).toBe(0);
+    // Reading it would have taken ~960 ms (96 paced chunks); the refusal does not wait for it.
+    expect(elapsedMs).toBeLessThan(900);
+    expect(await deliveries()).toHaveLength(0);
+  });
+
   it.each([
     ["a missing token", null],
     ["a wrong secret", () => `${mine.installation.id}.glhook_wrongwrongwrongwrongwrongwrongwrongwrong`],
@@ -128,6 +161,8 @@ describe("recording and enqueueing", () => {
       ["ignored", "comments on snippets are not handled"],
     ]);
     expect(rows.every((r) => r.processedAt !== null)).toBe(true);
+    // Issue 13: an ignored delivery keeps no payload (stranger-written text nothing will read).
+    expect(rows.every((r) => r.payload === null)).toBe(true);
     expect(await jobCount()).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import { recordDelivery } from "./record-delivery";
 
 /**
  * `POST /api/gitlab/webhook`, in the fixed order of style.md §10:
- *   raw body (5 MB cap) → installation from the token → constant-time compare → zod by
+ *   installation from the token → constant-time compare → raw body (5 MB cap) → zod by
  *   X-Gitlab-Event → record with a UNIQUE idempotency key and enqueue in the same transaction → 2xx.
  *
  * GitLab disables a hook after 4 failed deliveries in a row, so every authenticated, well-formed
@@ -46,14 +46,18 @@ function projectIdOf(body: unknown): number | null {
 }
 
 export async function receiveWebhook(req: Request, deps: ReceiverDeps): Promise<Response> {
-  // 1. Raw body, capped: counted as it streams, whatever Content-Length claims.
+  // 1-2. The installation named by the token (a header), and a constant-time comparison of its
+  // secret hash, BEFORE the body is read (issue 13): an unauthenticated sender costs one indexed
+  // lookup, never a 5 MB read. A 401 stores nothing and cancels the body stream unread.
+  const installation = await verifyWebhookToken(deps.handle.db, req.headers.get("x-gitlab-token"));
+  if (!installation) {
+    await req.body?.cancel().catch(() => undefined);
+    return failure(401, "invalid_token", "Missing or invalid X-Gitlab-Token.");
+  }
+
+  // 3. Raw body, capped: counted as it streams, whatever Content-Length claims.
   const body = await readBodyCapped(req);
   if (!body.ok) return failure(413, "payload_too_large", "Webhook bodies are limited to 5 MB.");
-
-  // 2-3. The installation named by the token, and a constant-time comparison of its secret hash.
-  // A 401 stores nothing: an unauthenticated sender must not be able to fill our tables.
-  const installation = await verifyWebhookToken(deps.handle.db, req.headers.get("x-gitlab-token"));
-  if (!installation) return failure(401, "invalid_token", "Missing or invalid X-Gitlab-Token.");
 
   // 4. Parse: malformed JSON or a schema mismatch is a 400 with a short reason.
   let parsed: unknown;

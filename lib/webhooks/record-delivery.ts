@@ -76,7 +76,8 @@ export async function recordDelivery(handle: DbHandle, input: DeliveryInput): Pr
   const id = randomUUID();
   const common = [id, input.installationId, input.idempotencyKey, input.eventUuid, input.event, input.projectId, input.payloadJson];
   if (input.outcome === "ignored") {
-    const rows = await run(handle, INSERT_IGNORED, [...common, input.reason]);
+    // Ignored at once: nothing will ever read its payload, so none is kept (issue 13).
+    const rows = await run(handle, INSERT_IGNORED, [...common.slice(0, 6), null, input.reason]);
     return rows.length > 0 ? { status: "recorded", deliveryId: id, enqueued: false } : { status: "duplicate" };
   }
   const rows = await run(handle, INSERT_PENDING_AND_ENQUEUE, common);

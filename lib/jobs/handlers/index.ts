@@ -3,6 +3,7 @@ import { hooksSweep, hooksSync } from "./hooks-sync";
 import { systemProbe } from "./system-probe";
 import { agentRun } from "./agent-run";
 import { webhookProcess } from "./webhook-process";
+import { webhooksRetention } from "./webhooks-retention";
 
 /** Every job handler the worker runs. */
 export const handlers: HandlerMap = {
@@ -11,4 +12,5 @@ export const handlers: HandlerMap = {
   "webhook.process": webhookProcess,
   "hooks.sync": hooksSync,
   "hooks.sweep": hooksSweep,
+  "webhooks.retention": webhooksRetention,
 };

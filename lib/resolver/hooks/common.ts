@@ -6,6 +6,7 @@ import type { RunContext } from "@/lib/conversations/run-hooks";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";
+import type { RedactedText } from "@/lib/redaction";
 import { commentTargetOf } from "../acknowledge";
 import { conversationUrl, resolverConfig, type ResolverConfig } from "../config";
 import { botIdentity, userIdentity, type PostingIdentity } from "../identity";
@@ -72,13 +73,19 @@ export async function currentOwnerToken(ctx: { db: Database; conversation: Conve
   }
 }
 
+/** The context with the owner's current token, which the redactor then knows too (a refresh mid-run makes a new one). */
+export function withCurrentToken<T extends RunContext>(ctx: T, token: string | undefined): T {
+  if (!token || token === ctx.token) return ctx;
+  return { ...ctx, token, redactor: ctx.redactor.with({ name: "refreshed GitLab OAuth token", value: token }) };
+}
+
 /** One final comment per run: keyed by the run's start time, so a follow-up run gets its own. */
 export function finalKey(conversation: Conversation): string {
   return markerKey("final", conversation.id, conversation.startedAt?.getTime() ?? "unstarted");
 }
 
 /** Posts the run's final comment in the trigger's thread. Never throws: it is the last thing a run does. */
-export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: HookEnv, body: string): Promise<void> {
+export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: HookEnv, body: RedactedText): Promise<void> {
   try {
     const identity = await hookIdentity(ctx, env.config);
     if (!identity) {

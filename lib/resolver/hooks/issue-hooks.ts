@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
 import { issueBranchName } from "../branch-name";
 import { describeFailure, issueFinalBody, type IssueFinal } from "../comments";
 import { issueContext } from "../prompt-context";
-import { currentOwnerToken, hookEnv, hookIdentity, postFinal, projectWebUrl, recordPublished } from "./common";
+import { currentOwnerToken, hookEnv, hookIdentity, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
 
 /**
  * The issue flow (product.md §4) as hooks of the conversation's run:
@@ -57,7 +57,7 @@ export const issueHooks: RunHooks = {
     const env = await hookEnv(ctx.conversation);
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; mergeRequestUrl?: string | null; summary?: string } = {};
-    ctx = { ...ctx, token: (await currentOwnerToken(ctx, env.config)) ?? ctx.token };
+    ctx = withCurrentToken(ctx, await currentOwnerToken(ctx, env.config));
     let final: IssueFinal;
     try {
       if (result.outcome === "failed") {
@@ -71,13 +71,13 @@ export const issueHooks: RunHooks = {
       log.error("issue run finish failed", { conversationId: conv.id, err });
       final = { kind: "failed", reason: `publishing the result failed: ${(err as Error).message}`, summary: result.summary };
     }
-    await postFinal(ctx, env, issueFinalBody(final, env.url));
+    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody(final, env.url)));
     return out;
   },
 
   async abort(ctx, reason) {
     const env = await hookEnv(ctx.conversation);
-    await postFinal(ctx, env, issueFinalBody({ kind: "failed", reason }, env.url));
+    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody({ kind: "failed", reason }, env.url)));
   },
 };
 
@@ -106,8 +106,8 @@ async function publish(
     const { mr, reused } = await createOrReuseMergeRequest(identity.api, conv.projectId, {
       sourceBranch: branch,
       targetBranch: conv.branch,
-      title: `Resolve "${conv.title}"`.slice(0, 255),
-      description: `Closes #${iid}\n\n${summary.trim()}\n\n---\nOpened by the OpenHands agent. Conversation: ${env.url}`,
+      title: ctx.redactor.text(`Resolve "${conv.title}"`.slice(0, 255)),
+      description: ctx.redactor.text(`Closes #${iid}\n\n${summary.trim()}\n\n---\nOpened by the OpenHands agent. Conversation: ${env.url}`),
     });
     out.mergeRequestUrl = mr.webUrl;
     await recordPublished(ctx, { kind: "merge_request", url: mr.webUrl, iid: mr.iid, reused });

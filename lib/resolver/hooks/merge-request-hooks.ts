@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { GitPushRejectedError, type Workspace } from "@/lib/agent/workspace";
 import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
 import { getDiscussion } from "@/lib/gitlab/discussions";
@@ -9,7 +7,7 @@ import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";
 import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "../comments";
 import { mergeRequestContext } from "../prompt-context";
-import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished } from "./common";
+import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
 
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
@@ -28,13 +26,13 @@ function mrIidOf(ctx: { conversation: RunContext["conversation"] }): number {
 
 const isFork = (mr: MergeRequestDetails): boolean => mr.sourceProjectId !== mr.targetProjectId;
 
-const execFileAsync = promisify(execFile);
-
-/** Full path of the project the workspace was cloned from (its origin), lower-cased; null when unknown. */
+/**
+ * Full path of the project the workspace was cloned from, lower-cased; null when unknown. Read from
+ * what the app cloned, never from the checkout's git config, which the agent may have rewritten.
+ */
 async function clonedProjectPath(ws: Workspace, baseUrl: string): Promise<string | null> {
   try {
-    const { stdout } = await execFileAsync("git", ["-C", ws.dir, "remote", "get-url", "origin"]);
-    const url = new URL(stdout.trim());
+    const url = new URL(ws.repoUrl);
     const base = new URL(baseUrl);
     const prefix = base.pathname.replace(/\/+$/, "");
     if (url.origin !== base.origin || !url.pathname.startsWith(`${prefix}/`)) return null;
@@ -81,7 +79,7 @@ export const mergeRequestHooks: RunHooks = {
     const env = await hookEnv(ctx.conversation);
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; summary?: string } = {};
-    ctx = { ...ctx, token: (await currentOwnerToken(ctx, env.config)) ?? ctx.token };
+    ctx = withCurrentToken(ctx, await currentOwnerToken(ctx, env.config));
     let reply: MergeRequestReply;
     try {
       if (result.outcome === "failed") {
@@ -116,12 +114,12 @@ export const mergeRequestHooks: RunHooks = {
       log.error("merge request run finish failed", { conversationId: conv.id, err });
       reply = { kind: "failed", reason: `publishing the result failed: ${(err as Error).message}`, summary: result.summary };
     }
-    await postFinal(ctx, env, mergeRequestReplyBody(reply, env.url));
+    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody(reply, env.url)));
     return out;
   },
 
   async abort(ctx, reason) {
     const env = await hookEnv(ctx.conversation);
-    await postFinal(ctx, env, mergeRequestReplyBody({ kind: "failed", reason }, env.url));
+    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason }, env.url)));
   },
 };

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { POST } from "@/app/api/gitlab/webhook/route";
-import { conversations, type Conversation } from "@/db/schema";
+import { conversations, webhookDeliveries, type Conversation, type WebhookDelivery } from "@/db/schema";
 import { createScriptedRuntime } from "@/lib/agent/scripted-runtime";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
 import type { RunDeps } from "@/lib/conversations/run";
@@ -43,6 +43,11 @@ export interface Harness {
   api<T = unknown>(as: string, method: string, path: string, body?: unknown): Promise<T>;
   install(input: { resourceType: "project" | "group"; resourceId: number; resourcePath: string; installedBy?: string | null; url?: string }): Promise<TestInstallation>;
   conversationFor(where: { issueIid?: number; mergeRequestIid?: number; projectId: number }): Promise<Conversation | null>;
+  /**
+   * Our delivery rows for what the sandbox sent, chosen by the body GitLab sent (ignored deliveries
+   * keep no payload, so the sandbox's record is matched through the Idempotency-Key).
+   */
+  deliveriesFor(match: (body: Record<string, unknown>) => boolean): Promise<WebhookDelivery[]>;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,10 @@ export async function startHarness(seed: SeedInput, opts: { link: string[] }): P
       const path = input.resourceType === "project" ? `/projects/${input.resourceId}/hooks` : `/groups/${input.resourceId}/hooks`;
       await api(owner, "POST", path, events);
       return inst;
+    },
+    async deliveriesFor(match) {
+      const keys = new Set(gl.sandbox.deliveries().filter((d) => match(d.request_body as Record<string, unknown>)).map((d) => d.idempotency_key));
+      return (await t.handle.db.select().from(webhookDeliveries)).filter((r) => keys.has(r.idempotencyKey));
     },
     async conversationFor(where) {
       const rows = await t.handle.db.select().from(conversations).where(eq(conversations.projectId, where.projectId));

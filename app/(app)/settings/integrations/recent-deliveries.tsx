@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { DeliveryView } from "@/lib/hooks/deliveries";
 
-type State = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; via: string | null; deliveries: DeliveryView[] };
+type State = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; via: string | null; deliveries: DeliveryView[]; retentionDays: number | null };
 
 const outcomeLabel: Record<string, string> = {
   pending: "Pending",
@@ -36,8 +36,8 @@ export function RecentDeliveries({ resourceType, resourceId }: { resourceType: s
         const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}.`;
         return setState({ kind: "error", message });
       }
-      const ok = body as { via: string | null; deliveries: DeliveryView[] };
-      setState({ kind: "ready", via: ok.via, deliveries: ok.deliveries });
+      const ok = body as { via: string | null; deliveries: DeliveryView[]; retention_days?: number };
+      setState({ kind: "ready", via: ok.via, deliveries: ok.deliveries, retentionDays: ok.retention_days ?? null });
     })().catch(() => !cancelled && setState({ kind: "error", message: "Could not reach the server." }));
     return () => {
       cancelled = true;
@@ -52,6 +52,11 @@ export function RecentDeliveries({ resourceType, resourceId }: { resourceType: s
       <p className="mb-2 text-xs font-medium text-slate-600">
         Recent deliveries{state.via ? ` (received through the webhook on ${state.via})` : ""}
       </p>
+      {state.retentionDays !== null && (
+        <p data-testid="deliveries-retention" className="mb-2 text-xs text-slate-500">
+          Deliveries are kept for {state.retentionDays} {state.retentionDays === 1 ? "day" : "days"}; older ones are deleted.
+        </p>
+      )}
       {state.deliveries.length === 0 ? (
         <p className="text-xs text-slate-500">No deliveries received yet. GitLab sends one when an issue, comment or merge request changes here.</p>
       ) : (

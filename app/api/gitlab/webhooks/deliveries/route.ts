@@ -10,5 +10,8 @@ export const dynamic = "force-dynamic";
 export const GET = withUser(async (req, { user }) => {
   const query = deliveriesQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   const { db } = await getDb();
-  return Response.json(await recentDeliveries(db, user.id, query, { oauth: gitlabOAuthConfig, concurrency: getEnv().HOOKS_SYNC_CONCURRENCY }));
+  const env = getEnv();
+  const recent = await recentDeliveries(db, user.id, query, { oauth: gitlabOAuthConfig, concurrency: env.HOOKS_SYNC_CONCURRENCY });
+  // How far back the list can go: older deliveries are deleted daily (issue 13).
+  return Response.json({ ...recent, retention_days: env.WEBHOOK_RETENTION_DAYS });
 });

@@ -1,0 +1,111 @@
+import { secretForms } from "./encodings";
+import { KNOWN_SHAPES } from "./known-shapes";
+
+/**
+ * Text that went through the redactor. Every function that writes to GitLab (comments, merge
+ * requests, commit messages, branch names) accepts only this type, so a new outgoing path cannot
+ * forget redaction: the compiler refuses a plain string, and the only way to make one is here.
+ */
+declare const redactedBrand: unique symbol;
+export type RedactedText = string & { readonly [redactedBrand]: true };
+
+export const REDACTED = "[redacted]";
+
+/**
+ * Shorter values are not searched for: replacing "1" or "yes" everywhere would garble the output,
+ * and a secret that short is no secret. Encoded forms shorter than this are skipped too (a 2-char
+ * base64 core of a short value would match everywhere).
+ */
+const MIN_SECRET_LENGTH = 8;
+
+export interface RunSecret {
+  /** where it came from, for nobody but the reader of this code: the replacement is always [redacted] */
+  name: string;
+  value: string;
+}
+
+/**
+ * Removes the run's secrets (in all their encodings, see encodings.ts) and anything shaped like a
+ * well-known credential (known-shapes.ts) from a text, replacing each with `[redacted]`.
+ * One instance per run; `with` adds a secret learnt later (a token refreshed mid-run).
+ */
+export class Redactor {
+  private readonly exact: string[];
+  private readonly encoded: RegExp | null;
+  private readonly encodedForms: string[];
+
+  constructor(private readonly secrets: readonly RunSecret[] = []) {
+    const exact = new Set<string>();
+    const encoded = new Set<string>();
+    for (const s of secrets) {
+      if (s.value.length < MIN_SECRET_LENGTH) continue;
+      const forms = secretForms(s.value);
+      for (const form of forms.exact) if (form.length >= MIN_SECRET_LENGTH) exact.add(form);
+      for (const form of forms.encoded) if (form.length >= MIN_SECRET_LENGTH) encoded.add(form);
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    this.exact = [...exact].sort((a, b) => b.length - a.length);
+    // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
+    // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
+    this.encodedForms = [...encoded];
+    const alternatives = [...encoded].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.encoded = alternatives.length > 0 ? new RegExp(`[A-Za-z0-9+/_-]*(?:${alternatives.join("|")})[A-Za-z0-9+/_-]*={0,2}`, "g") : null;
+  }
+
+  with(...more: RunSecret[]): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
+  /** The text with every secret and known credential shape replaced by `[redacted]`. */
+  text(input: string): RedactedText {
+    let out = input;
+    for (const form of this.exact) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    if (this.encoded) {
+      // `base64` wraps its output at 76 columns: a block of base64 lines is joined before the search.
+      out = out.replace(WRAPPED_BASE64, (block) => {
+        const joined = block.replace(/\s+/g, "");
+        return this.encodedForms.some((form) => joined.includes(form)) ? REDACTED : block;
+      });
+      out = out.replace(this.encoded, REDACTED);
+    }
+    for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
+    return out as RedactedText;
+  }
+
+  /**
+   * A git branch name: `[redacted]` is not a valid ref (`[` is forbidden), so matches become the
+   * word `redacted`. Names are built by the app from titles, which strangers write.
+   */
+  branchName(input: string): RedactedText {
+    return this.text(input).split(REDACTED).join("redacted") as RedactedText;
+  }
+
+  /** Every string field of an event (its `kind` excepted), for the stored timeline. */
+  event<T extends { kind: string }>(event: T): T {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(event)) out[k] = k !== "kind" ? this.value(v) : v;
+    return out as T;
+  }
+
+  private value(v: unknown): unknown {
+    if (typeof v === "string") return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    return v;
+  }
+}
+
+/**
+ * Wrapped base64 (what `base64` prints for anything over 57 bytes): full lines of 60+ characters,
+ * each ending in a line break, then the last, shorter line.
+ */
+const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+[A-Za-z0-9+/_-]*={0,2}/g;
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Texts the app builds without a run (acknowledgements, refusals): known shapes only. */
+export const shapeRedactor = new Redactor();
+
+/** Redacted parts joined stay redacted (each part was scanned; the glue is the caller's constant). */
+export function joinRedacted(parts: readonly RedactedText[], glue: string): RedactedText {
+  return shapeRedactor.text(parts.join(glue));
+}
