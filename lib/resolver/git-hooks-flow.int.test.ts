@@ -9,8 +9,8 @@ import { startHarness, waitFor, type Harness } from "./testing/harness";
 /**
  * Issue 13, "The app's git runs nothing of the agent's", through a whole run: the agent (a real
  * process) plants `pre-push`, `pre-commit`, `reference-transaction` and `post-commit` hooks and a
- * `core.fsmonitor` in its checkout's .git AND in the app's git directory next to it (no sandbox
- * here, so it can reach it), proves the fsmonitor fires for its own git, and writes a file. The app
+ * `core.fsmonitor` in its checkout's .git AND tries the app's git directory next to it (which only an
+ * unsandboxed agent could reach), proves the fsmonitor fires for its own git, and writes a file. The app
  * then commits, pushes and opens the merge request: no marker file appears on the host.
  */
 
@@ -26,13 +26,15 @@ const SEED = {
 function plantingAgent(m: string): string {
   const plant = (gitDir: string) =>
     `mkdir -p ${gitDir}/hooks; for h in pre-push pre-commit reference-transaction post-commit commit-msg; do printf '#!/bin/sh\\ntouch ${m}/%s\\n' "$h" > ${gitDir}/hooks/$h; chmod +x ${gitDir}/hooks/$h; done; ` +
-    `git --git-dir=${gitDir} config core.fsmonitor "$PWD/../fsmonitor.sh"; git --git-dir=${gitDir} config core.hooksPath ${gitDir}/hooks`;
+    `git --git-dir=${gitDir} config core.fsmonitor "$PWD/.git/fsmonitor.sh"; git --git-dir=${gitDir} config core.hooksPath ${gitDir}/hooks`;
   return [
-    `printf '#!/bin/sh\\ntouch ${m}/fsmonitor\\n' > ../fsmonitor.sh; chmod +x ../fsmonitor.sh`,
+    // Inside the sandbox the host's marker directory does not exist, so the fsmonitor proves it fired
+    // with a file in the agent's own .git; run on the host, it would leave the marker.
+    `printf '#!/bin/sh\\ntouch ${m}/fsmonitor 2>/dev/null || touch "$PWD/.git/fsmonitor-fired"\\n' > .git/fsmonitor.sh; chmod +x .git/fsmonitor.sh`,
     plant(".git"),
     plant("../app.git"),
     // the agent's own git in its checkout does run what it planted: proof that the plant is live
-    `git status --short >/dev/null 2>&1; test -e ${m}/fsmonitor && echo PLANTED_FSMONITOR_FIRES; rm -f ${m}/*`,
+    `git status --short >/dev/null 2>&1; (test -e ${m}/fsmonitor || test -e .git/fsmonitor-fired) && echo PLANTED_FSMONITOR_FIRES; rm -f ${m}/* .git/fsmonitor-fired 2>/dev/null; true`,
     "echo planted > planted.txt",
     'echo \'{"kind":"message","text":"Planted hooks and wrote planted.txt."}\'',
   ].join("; ");
