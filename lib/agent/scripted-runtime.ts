@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { outputEvent } from "./events";
 import { LineSplitter, spawnGroup, timerMs } from "./process-group";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
+import { renderReviewBlock, type ReviewFindingInput } from "./review-block";
 import { parseInstructions, type Instruction } from "./scripted-instructions";
 import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
 
@@ -26,6 +27,9 @@ function describe(i: Instruction): string {
     case "fail": return "stop with a failure";
     case "sleep": return `wait ${i.seconds} s`;
     case "run": return `run \`${i.command}\``;
+    case "echo_prompt": return "repeat the prompt I received";
+    case "review_summary": return "summarise my review";
+    case "finding": return `note a finding on \`${i.file}\` line ${i.line}`;
   }
 }
 
@@ -71,6 +75,8 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
   const signal = AbortSignal.any([task.signal, AbortSignal.timeout(timerMs(task.timeoutMs))]);
   const done: string[] = [];
   const answers: string[] = [];
+  const findings: ReviewFindingInput[] = [];
+  let reviewSummary: string | null = null;
   let mayHaveChanged = false;
   let step = 0;
   await emit({ kind: "message", text: `I will ${instructions.map(describe).join(", then ")}.` });
@@ -131,6 +137,16 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
           await emit({ kind: "message", text: instruction.text });
           answers.push(instruction.text);
           break;
+        case "echo_prompt":
+          await emit({ kind: "message", text: task.prompt });
+          answers.push(`The prompt I received:\n\n${task.prompt}`);
+          break;
+        case "review_summary":
+          reviewSummary = instruction.text;
+          break;
+        case "finding":
+          findings.push({ file: instruction.file, line: instruction.line, side: instruction.side, body: instruction.body });
+          break;
         case "fail":
           await emit({ kind: "error", message: instruction.reason });
           return { outcome: "failed", summary: `I stopped: ${instruction.reason}`, error: instruction.reason };
@@ -152,6 +168,12 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
     return { outcome: "failed", summary: `I stopped on an error: ${message}`, error: message };
   }
 
+  if (reviewSummary !== null || findings.length > 0) {
+    const text = reviewSummary ?? `I have ${findings.length} finding(s).`;
+    const summary = `${[...answers, text].join("\n\n")}\n\n${renderReviewBlock({ summary: text, findings })}`;
+    await emit({ kind: "message", text: summary });
+    return { outcome: "answered", summary };
+  }
   if (mayHaveChanged) {
     const summary = [...done, ...answers].join("\n");
     await emit({ kind: "message", text: `Done. ${summary}` });

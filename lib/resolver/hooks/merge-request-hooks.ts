@@ -9,7 +9,10 @@ import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";
 import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "../comments";
 import { mergeRequestContext } from "../prompt-context";
+import { isReviewConversation } from "../review/mode";
+import { reviewInstructions } from "../review/prompt";
 import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished } from "./common";
+import { finishReview } from "./review-finish";
 
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
@@ -56,7 +59,8 @@ export const mergeRequestHooks: RunHooks = {
       conv.discussionId ? getDiscussion(api, target, conv.discussionId).then((d) => d.notes) : Promise.resolve([]),
     ]);
     const position = thread.find((n) => n.id === conv.noteId)?.position ?? null;
-    const promptContext = mergeRequestContext({
+    const review = await isReviewConversation(ctx.db, conv.id);
+    const mrContext = mergeRequestContext({
       projectPath: conv.projectPath,
       mr,
       diffs,
@@ -64,6 +68,7 @@ export const mergeRequestHooks: RunHooks = {
       excludeNoteId: conv.noteId,
       position: position ? { path: position.path, line: position.line, oldPath: null, oldLine: position.oldLine } : null,
     });
+    const promptContext = review ? `${reviewInstructions()}\n\n${mrContext}` : mrContext;
     if (!isFork(mr)) return { promptContext, cloneBranch: mr.sourceBranch };
     // A fork's source branch lives in the fork: clone it from there. When the fork cannot be read
     // (deleted, or private to us), work on the target branch with the diff as context: answers still
@@ -82,6 +87,8 @@ export const mergeRequestHooks: RunHooks = {
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; summary?: string } = {};
     ctx = { ...ctx, token: (await currentOwnerToken(ctx, env.config)) ?? ctx.token };
+    // A review publishes findings and never pushes, whatever the agent did to the checkout.
+    if (result.outcome !== "failed" && (await isReviewConversation(ctx.db, conv.id))) return finishReview(ctx, env, result);
     let reply: MergeRequestReply;
     try {
       if (result.outcome === "failed") {
