@@ -155,3 +155,25 @@ describe("scripted runtime", () => {
     expect(result).toMatchObject({ outcome: "failed", cancelled: true });
   });
 });
+
+describe("scripted review and prompt echo", () => {
+  it("echoes the whole prompt it received", async () => {
+    const prompt = "Repository instructions: be nice.\n\n## Current task\n\necho prompt";
+    const { result } = await run(prompt);
+    expect(result.outcome).toBe("answered");
+    expect(result.summary).toContain("Repository instructions: be nice.");
+  });
+
+  it("ends a review with the openhands-review block holding its findings", async () => {
+    const { result } = await run("## Current task\nreview summary: Fine overall\nfinding src/a.ts:3 Needs a test\nfinding src/a.ts:7:old Why removed?");
+    expect(result.outcome).toBe("answered");
+    const block = /```openhands-review\n([\s\S]*?)\n```/.exec(result.summary)?.[1];
+    expect(JSON.parse(block ?? "null")).toEqual({
+      summary: "Fine overall",
+      findings: [
+        { file: "src/a.ts", line: 3, side: "new", body: "Needs a test" },
+        { file: "src/a.ts", line: 7, side: "old", body: "Why removed?" },
+      ],
+    });
+  });
+});
