@@ -13,6 +13,7 @@ import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
 import { buildPrompt } from "./prompt";
+import { describeInstructions, readRepositoryInstructions, withRepositoryInstructions } from "./repo-instructions";
 import { createRedactor, redactText } from "./redact";
 import { describeRunError } from "./run-errors";
 import { runHooks, type RunContext, type RunHooks } from "./run-hooks";
@@ -159,8 +160,12 @@ class ConversationRun {
     if (!running) throw new Error("run stopped: lost");
     this.conversation = running;
     const history = await listEventsOfKinds(db, this.id, ["user_message", "result"]);
-    const { prompt, lastUserSeq } = buildPrompt(conv, history, prep.promptContext);
-    this.lastUserSeq = lastUserSeq;
+    const built = buildPrompt(conv, history, prep.promptContext);
+    this.lastUserSeq = built.lastUserSeq;
+    // Issue 18: the repository's instruction files go in front of the prompt, and the timeline says which.
+    const instructions = await readRepositoryInstructions(ws.dir, deps.runtime.id);
+    if (instructions.length > 0) await appendEvent(db, this.id, { kind: "status", text: describeInstructions(instructions) });
+    const prompt = withRepositoryInstructions(built.prompt, instructions);
     const redact = createRedactor(this.secrets, this.token);
     const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
     const result = await this.withHardDeadline(
