@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OutputFormat } from "./parsers";
 import type { RuntimeConfig } from "./runtime";
+import { sandboxSettings } from "./sandbox/settings";
 
 /**
  * Headless CLI agents the `command` runtime can run. Each entry is declarative: the argv for a prompt,
@@ -31,6 +32,10 @@ export interface Preset {
   /** Per-run preparation; returns variables added to the agent's environment. */
   setup?(ctx: PresetContext): Promise<Record<string, string>>;
   verified: boolean;
+  /** npm packages bound read-only into the sandbox besides the binary's own (resolved from the app). */
+  sandboxPackages?: string[];
+  /** The provider's hosts the agent may reach when no AGENT_MODEL_BASE_URL is set. */
+  networkHosts?: string[];
 }
 
 /**
@@ -119,6 +124,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     command: (prompt) => ["claude", "-p", promptArg(prompt), "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"],
     promptVia: "arg",
     format: "claude",
+    networkHosts: ["api.anthropic.com:443"],
     verified: false,
   },
   // Codex CLI non-interactive mode with JSONL events; stdin stays closed (it would wait on it).
@@ -127,11 +133,17 @@ export const PRESETS: Record<PresetId, Preset> = {
   codex: {
     id: "codex",
     label: "Codex CLI",
-    command: (prompt) => ["codex", "exec", "--json", "--skip-git-repo-check", "-s", "workspace-write", promptArg(prompt)],
+    // Inside our sandbox, Codex's own (Landlock/seccomp, or bubblewrap, which needs the nested user
+    // namespaces ours forbids) is switched off, as Codex's docs advise when an outer sandbox provides
+    // the isolation: https://developers.openai.com/codex/sandbox ("run codex with --sandbox
+    // danger-full-access within your container"). Without ours (AGENT_SANDBOX=off), Codex keeps its own.
+    command: (prompt) => ["codex", "exec", "--json", "--skip-git-repo-check", "-s", sandboxSettings().enabled ? "danger-full-access" : "workspace-write", promptArg(prompt)],
     promptVia: "arg",
     format: "codex",
     // A per-run CODEX_HOME keeps the model endpoint per deployment and leaves no state behind.
     setup: codexSetup,
+    sandboxPackages: ["@openai/codex", `@openai/codex-${process.platform}-${process.arch}`],
+    networkHosts: ["api.openai.com:443", "chatgpt.com:443"],
     // Run end to end against the real binary: lib/agent/codex.int.test.ts, codex-gitlab.int.test.ts.
     verified: true,
   },
@@ -143,6 +155,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     command: (prompt) => ["gemini", `--prompt=${promptArg(prompt)}`, "--output-format", "stream-json", "--approval-mode=yolo"],
     promptVia: "arg",
     format: "gemini",
+    networkHosts: ["generativelanguage.googleapis.com:443", "oauth2.googleapis.com:443"],
     verified: false,
   },
   // OpenCode non-interactive run with newline-delimited JSON events.
