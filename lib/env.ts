@@ -128,6 +128,10 @@ const schema = z.object({
   /** where runs' checkouts live (one 0700 directory per run); never inside any sandbox. Default: DATA_DIR/../.agent-work */
   AGENT_WORK_ROOT: z.string().min(1).optional(),
   // --- end issue 12 ---
+  // --- Issue 18: repository setup ---
+  /** longest run of a repository's `.openhands/setup.sh`, in seconds, before the run fails */
+  AGENT_SETUP_TIMEOUT: z.coerce.number().int().min(5, "must be at least 5 seconds, e.g. 600").max(6 * 3600, "must be at most 21600 seconds (6 h)").default(600),
+  // --- end issue 18 ---
   /** Cloud API: requests per minute per API key (token bucket: bursts up to this, then this rate) */
   API_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()

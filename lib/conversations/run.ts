@@ -13,6 +13,7 @@ import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, he
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
+import { runSetupScript, SETUP_SCRIPT } from "@/lib/agent/setup-script";
 import { buildPrompt } from "./prompt";
 import { describeInstructions, readRepositoryInstructions, withRepositoryInstructions } from "./repo-instructions";
 import { createRedactor, redactText } from "./redact";
@@ -33,6 +34,8 @@ export interface RunDeps {
   /** parent directory of workspaces and agent homes (default: the OS temp dir) */
   workDir?: string;
   cipher?: CipherKit;
+  /** issue 18: time limit of the repository's setup script (AGENT_SETUP_TIMEOUT; default 600 s) */
+  setupTimeoutMs?: number;
 }
 
 /** The agent's commits: a clear, non-human author; the message names the user and the conversation. */
@@ -169,6 +172,9 @@ class ConversationRun {
     const prompt = withRepositoryInstructions(built.prompt, instructions);
     const redact = createRedactor(this.secrets, this.token);
     const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
+    // Issue 18: the repository's setup script, in the agent's sandbox, before the agent; a failure fails the run.
+    const setupFailure = await this.runSetup(ws.dir, env, redact);
+    if (setupFailure) return this.conclude({ outcome: "failed", summary: setupFailure, error: setupFailure }, ws, home, startSha, cloneBranch, user.name);
     const result = await this.withHardDeadline(
       deps.runtime.run(
         // The run's sandbox may reach its GitLab instance (issue 12); nothing else of this host.
@@ -179,6 +185,22 @@ class ConversationRun {
       ),
     );
     return this.conclude(result, ws, home, startSha, cloneBranch, user.name);
+  }
+
+  /** Runs `.openhands/setup.sh` when the checkout has one; returns why it failed, or null. */
+  private async runSetup(dir: string, env: Record<string, string>, redact: ReturnType<typeof createRedactor>): Promise<string | null> {
+    const setup = await runSetupScript({
+      workspaceDir: dir,
+      env,
+      networkAllow: [urlHostPort(this.baseUrl)],
+      timeoutMs: this.deps.setupTimeoutMs ?? 600_000,
+      signal: this.controller.signal,
+    });
+    if (!setup.ran) return null;
+    const { ok, exitCode, output, truncated, durationMs, timedOut } = setup;
+    await appendEvent(this.db, this.id, redact({ kind: "setup", script: SETUP_SCRIPT, ok, exitCode, output, truncated, durationMs, timedOut }));
+    this.throwIfStopped();
+    return setup.reason;
   }
 
   /**
