@@ -1,5 +1,8 @@
 import { join, resolve } from "node:path";
-import { getEnv, type Env } from "@/lib/env";
+import { z } from "zod";
+import { agentSandboxSchema, EnvError } from "@/lib/env";
+
+const sandboxEnvSchema = agentSandboxSchema.extend({ DATA_DIR: z.string().min(1).default(".data") });
 import type { SandboxLimits } from "./limits";
 
 /** The sandbox's deployment settings (AGENT_SANDBOX, AGENT_MEMORY_MB, …), from the validated env. */
@@ -12,7 +15,7 @@ export interface SandboxSettings {
   workRoot: string;
 }
 
-type SandboxEnv = Pick<Env, "AGENT_SANDBOX" | "AGENT_MEMORY_MB" | "AGENT_MAX_PROCESSES" | "AGENT_DISK_MB" | "AGENT_NETWORK_ALLOW" | "AGENT_WORK_ROOT" | "DATA_DIR">;
+type SandboxEnv = z.infer<typeof sandboxEnvSchema>;
 
 export function sandboxSettingsFrom(env: SandboxEnv): SandboxSettings {
   return {
@@ -24,6 +27,10 @@ export function sandboxSettingsFrom(env: SandboxEnv): SandboxSettings {
   };
 }
 
-export function sandboxSettings(): SandboxSettings {
-  return sandboxSettingsFrom(getEnv());
+/** Read from process.env on every call (cheap), with lib/env.ts's rules for these variables only. */
+export function sandboxSettings(source: Record<string, string | undefined> = process.env): SandboxSettings {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([k, v]) => k in sandboxEnvSchema.shape && v !== undefined && v !== ""));
+  const parsed = sandboxEnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw new EnvError(`Invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join("; ")}`);
+  return sandboxSettingsFrom(parsed.data);
 }
