@@ -156,3 +156,22 @@ describe("the sandbox validates inline positions the way GitLab does", () => {
     expect(v.diffs.find((d) => d.new_path === "new-name.txt")?.renamed_file).toBe(true);
   });
 });
+
+describe("a failing repository setup script on a merge request", () => {
+  it("fails the run, and the final comment in the thread says why", async () => {
+    await h.gl.sandbox.commitFiles(pid, { branch: "setup-broken", startBranch: "main", files: { ".openhands/setup.sh": "echo installing\necho 'E: Unable to locate package libfoo' >&2\nexit 3\n" }, message: "Add a broken setup script", author: "alice" });
+    const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/merge_requests`, { source_branch: "setup-broken", target_branch: "main", title: "Broken setup" });
+    const note = await h.api<{ id: number }>("alice", "POST", `/projects/${pid}/merge_requests/${iid}/notes`, { body: "@openhands answer: never said" });
+    const reply = await waitFor(
+      "the failure reply",
+      async () =>
+        (await h.api<Discussion[]>("alice", "GET", `/projects/${pid}/merge_requests/${iid}/discussions?per_page=100`))
+          .find((d) => d.notes.some((n) => n.id === note.id))
+          ?.notes.find((n) => n.body.includes("<!-- openhands-agent final/")),
+      40_000,
+    );
+    expect(reply.body).toContain("❌ I could not finish: the setup script .openhands/setup.sh exited with code 3");
+    expect(reply.body).toContain("E: Unable to locate package libfoo");
+    expect(reply.body).not.toContain("never said");
+  }, 60_000);
+});
