@@ -38,10 +38,11 @@ test("@openhands review on the demo GitLab's merge request page: a summary and c
   await page.goto(mrPage);
   await page.getByLabel("Add a comment").fill(
     [
+      // (the scripted test agent reads one instruction per line, and `;` would split one)
       "@openhands review",
       "review summary: The new parameter reads well, but the empty-name branch changes behaviour.",
-      "finding src/greet.js:2 An empty name used to print `Hello, !`; returning `Hello!` is a behaviour change worth a test.",
-      "finding src/greet.js:2:old The old template had the punctuation hard-coded; good riddance.",
+      "finding src/greet.js:2 An empty name used to print `Hello, !` and now prints `Hello!`, a behaviour change worth a test.",
+      "finding src/greet.js:2:old The old template had the punctuation hard-coded, good riddance.",
       "finding src/greet.js:4 Nit: this closing brace is unchanged, but the function now has two exits.",
       "finding README.md:3 The README should mention the new parameter.",
     ].join("\n"),

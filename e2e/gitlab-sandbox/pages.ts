@@ -176,7 +176,8 @@ function renderDiffText(file: PageChange, discussions: PageDiscussion[]): string
   let oldNo = 0;
   let newNo = 0;
   let inHunk = false;
-  for (const line of file.diff.split("\n")) {
+  // A trailing newline is not a line (it would leave an empty block after the last thread).
+  for (const line of file.diff.replace(/\n$/, "").split("\n")) {
     out += diffSpan(line);
     const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
     if (hunk) {
