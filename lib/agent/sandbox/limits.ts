@@ -23,7 +23,7 @@ export interface LimitHit {
 }
 
 const PATTERNS: { kind: LimitKind; re: RegExp }[] = [
-  { kind: "memory", re: /Cannot allocate memory|MemoryError|memory allocation of \d+ bytes failed|JavaScript heap out of memory|std::bad_alloc|xmalloc: cannot allocate/i },
+  { kind: "memory", re: /Cannot allocate memory|MemoryError|memory allocation of \d+ bytes failed|JavaScript heap out of memory|std::bad_alloc|xmalloc: cannot allocate|memory exhausted|Array buffer allocation failed|Fatal process out of memory/i },
   { kind: "disk", re: /No space left on device|File size limit exceeded|Disk quota exceeded/i },
   { kind: "processes", re: /Cannot fork|fork: retry|fork: Resource temporarily unavailable|can't fork|Resource temporarily unavailable.*(?:fork|thread|spawn)/i },
 ];

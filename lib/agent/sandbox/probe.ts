@@ -30,14 +30,24 @@ function run(file: string, args: string[], asRoot: boolean): Promise<{ code: num
   });
 }
 
-async function probe(): Promise<void> {
+export interface ProbeTools {
+  bwrap: string;
+  socat: string;
+  prlimit: string;
+}
+
+/** The tools the sandbox runs (Debian's paths; the sandbox exec's them by these paths too). */
+export const SANDBOX_TOOLS: ProbeTools = { bwrap: "/usr/bin/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit" };
+
+/** The uncached probe; `tools` is replaceable so tests can show the message for a missing tool. */
+export async function probeSandbox(tools: ProbeTools = SANDBOX_TOOLS): Promise<void> {
   const missing: string[] = [];
-  if (!(await executable("/usr/bin/bwrap"))) missing.push("bubblewrap (/usr/bin/bwrap)");
-  if (!(await executable("/usr/bin/socat"))) missing.push("socat (/usr/bin/socat)");
-  if (!(await executable("/usr/bin/prlimit"))) missing.push("prlimit (/usr/bin/prlimit, from util-linux)");
+  if (!(await executable(tools.bwrap))) missing.push(`bubblewrap (${tools.bwrap})`);
+  if (!(await executable(tools.socat))) missing.push(`socat (${tools.socat})`);
+  if (!(await executable(tools.prlimit))) missing.push(`prlimit (${tools.prlimit}, from util-linux)`);
   if (missing.length > 0) throw new SandboxUnavailableError(`The agent sandbox cannot start: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing. ${INSTALL_HINT}.`);
   const asRoot = process.getuid?.() === 0;
-  const r = await run("/usr/bin/bwrap", ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"], asRoot);
+  const r = await run(tools.bwrap, ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"], asRoot);
   if (r.code !== 0) {
     throw new SandboxUnavailableError(
       `The agent sandbox cannot start: bubblewrap failed to create user, PID and network namespaces (${r.stderr.trim() || `exit ${r.code}`}). ` +
@@ -50,7 +60,7 @@ async function probe(): Promise<void> {
 
 /** Resolves when the sandbox works here; throws SandboxUnavailableError (cached) otherwise. */
 export function assertSandboxAvailable(): Promise<void> {
-  cached ??= probe();
+  cached ??= probeSandbox();
   return cached;
 }
 

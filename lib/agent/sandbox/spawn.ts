@@ -6,6 +6,7 @@ import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../proces
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
+import { sealGitDir } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable } from "./probe";
 import { startRunProxy } from "./proxy";
@@ -116,7 +117,11 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   const ownGid = process.getgid?.() ?? 0;
   const handles: FileHandle[] = [];
   let proxy: Awaited<ReturnType<typeof startRunProxy>> | null = null;
+  // Before chown: the seal's own writes must end up owned by the worker too.
+  const seal = await sealGitDir(checkout);
   const cleanup = async (): Promise<void> => {
+    const undone = await seal?.restore().catch((err: unknown) => `[sandbox] could not check .git: ${err instanceof Error ? err.message : String(err)}`);
+    if (undone) opts.onStderr(`${undone}\n`);
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     handles.length = 0;
     await proxy?.close();
@@ -213,7 +218,9 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
         ns ??= bwrapPid > 0 ? await sandboxPidNamespace(bwrapPid) : null;
         if (ns) {
           const tasks = await namespaceTasks(ns);
-          if (tasks.reduce((n, t) => n + t.threads, 0) >= limits.maxProcesses - 1) hit("processes");
+          // At the limit, forks fail and the bomb's processes come and go: a sample rarely sees the
+          // exact maximum, so 90% of it counts as hitting it.
+          if (tasks.reduce((n, t) => n + t.threads, 0) >= Math.floor(limits.maxProcesses * 0.9)) hit("processes");
         }
       })().finally(() => { ticking = false; });
     }, MONITOR_MS);
