@@ -72,3 +72,23 @@ test("@openhands review on the demo GitLab's merge request page: a summary and c
   await expect(page.locator('[data-testid="inline-discussions"][data-new-line="4"][data-old-line="3"]')).toContainText("two exits");
   await page.screenshot({ path: "test-results/gitlab-mr-review.png", fullPage: true });
 });
+
+test("an owner turns on automatic review on Settings › Integrations; a new merge request then gets a review", async ({ page }) => {
+  await signInThroughGitLab(page);
+  await page.goto("/settings/integrations");
+  const toggle = page.getByTestId("auto-review-project-" + String(((await gitlab("GET", `/projects/${PROJECT}`)) as { id: number }).id));
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  await expect(toggle).toBeChecked();
+  // The setting is stored: it survives a reload.
+  await page.reload();
+  await expect(toggle).toBeChecked();
+
+  await sandboxControl("commits", { project: "demo/hello-app", branch: "feature/auto-reviewed", start_branch: "main", files: { "CHANGELOG.md": "# Changelog\n\n- greet takes punctuation\n" }, author: "demo" });
+  const mr = (await gitlab("POST", `/projects/${PROJECT}/merge_requests`, { source_branch: "feature/auto-reviewed", target_branch: "main", title: "Add a changelog" })) as { iid: number };
+  const notes = async () => (await gitlab("GET", `/projects/${PROJECT}/merge_requests/${mr.iid}/notes?per_page=100`)) as { body: string }[];
+  await expect.poll(async () => (await notes()).some((n) => n.body.includes("openhands-agent review/summary/")), { timeout: 60_000 }).toBe(true);
+  await page.goto(`${sandboxUrl()}/demo/hello-app/-/merge_requests/${mr.iid}`);
+  await expect(page.getByText("Review by OpenHands")).toBeVisible();
+  await page.screenshot({ path: "test-results/gitlab-mr-auto-review.png", fullPage: true });
+});

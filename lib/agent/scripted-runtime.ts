@@ -5,7 +5,7 @@ import { LineSplitter, timerMs } from "./process-group";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
 import { renderReviewBlock, type ReviewFindingInput } from "./review-block";
 import { spawnSandboxed, SandboxUnavailableError, type LimitHit } from "./sandbox";
-import { parseInstructions, type Instruction } from "./scripted-instructions";
+import { parseInstructions, taskSection, type Instruction } from "./scripted-instructions";
 import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
 
 /**
@@ -82,6 +82,14 @@ async function runCommand(task: AgentTask, command: string, signal: AbortSignal,
 
 async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> {
   const instructions = parseInstructions(task.prompt);
+  if (instructions.length === 0 && /^\s*review\b/i.test(taskSection(task.prompt))) {
+    // A review request (an automatic review, or a bare `@openhands review`): the test agent reads no
+    // code, so it says so in the review format instead of pretending to have looked.
+    const text = "The test agent (scripted) does not read code, so it has no findings. Tell it what to report with lines such as `finding PATH:LINE TEXT` and `review summary: TEXT`.";
+    const summary = `${text}\n\n${renderReviewBlock({ summary: text, findings: [] })}`;
+    await emit({ kind: "message", text: summary });
+    return { outcome: "answered", summary };
+  }
   if (instructions.length === 0) {
     const summary = "I found no instruction I understand. The test agent follows lines such as `create file PATH with content TEXT`, `append TEXT to PATH`, `delete file PATH`, `answer: TEXT`, `fail: REASON`, `sleep N` and `run: COMMAND`.";
     await emit({ kind: "message", text: summary });

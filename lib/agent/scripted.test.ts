@@ -177,3 +177,12 @@ describe("scripted review and prompt echo", () => {
     });
   });
 });
+
+describe("scripted review without findings", () => {
+  it("answers a bare review request honestly, in the review format", async () => {
+    const { result } = await run("Context\n\n## Current task\n\nreview (automatic review of a new merge request)");
+    expect(result.outcome).toBe("answered");
+    expect(result.summary).toContain("does not read code");
+    expect(result.summary).toMatch(/```openhands-review\n[\s\S]*"findings": \[\]/);
+  });
+});

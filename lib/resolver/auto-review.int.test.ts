@@ -72,6 +72,7 @@ describe("automatic review of new merge requests", () => {
       return notes.length > 0 ? notes : null;
     }, 40_000);
     expect(summary!.body).toContain("Review by OpenHands");
+    expect(summary!.body).toContain("No findings.");
     const conv = await h.conversationFor({ projectId: pid, mergeRequestIid: iid });
     expect(conv?.userId).toBe(h.users.alice!.linked!.userId);
   }, 60_000);

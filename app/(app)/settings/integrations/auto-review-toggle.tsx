@@ -16,6 +16,9 @@ export function AutoReviewToggle({ row, testId }: { row: WebhookRow; testId: str
   if (row.covered_by) return <span className="text-xs text-slate-500">Set on {row.covered_by}</span>;
 
   async function change(enabled: boolean) {
+    // Shown at once; put back if the server refuses.
+    const before = on;
+    setOn(enabled);
     setSaving(true);
     setError(null);
     try {
@@ -26,8 +29,12 @@ export function AutoReviewToggle({ row, testId }: { row: WebhookRow; testId: str
       });
       const body: unknown = await res.json().catch(() => null);
       if (res.ok) setOn((body as { auto_review?: boolean } | null)?.auto_review === true);
-      else setError((body as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}.`);
+      else {
+        setOn(before);
+        setError((body as { error?: { message?: string } } | null)?.error?.message ?? `The server answered ${res.status}.`);
+      }
     } catch {
+      setOn(before);
       setError("Could not reach the server. Try again.");
     } finally {
       setSaving(false);
