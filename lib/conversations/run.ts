@@ -279,7 +279,10 @@ class ConversationRun {
     if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
     this.finishCalled = true;
     try {
-      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, committedSha });
+      // What the hooks publish on GitLab (answers, review findings) never carries the run's credentials.
+      const summary = redactText(result.summary, this.secrets, this.token);
+      const error = result.error === undefined ? undefined : redactText(result.error, this.secrets, this.token);
+      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, summary, error, committedSha });
     } catch (err) {
       log.error("run hook finish threw", { conversationId: this.id, err });
       return undefined;

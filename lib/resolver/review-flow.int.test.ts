@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSecret } from "@/lib/secrets/queries";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
 
 /**
@@ -173,5 +174,22 @@ describe("a failing repository setup script on a merge request", () => {
     expect(reply.body).toContain("❌ I could not finish: the setup script .openhands/setup.sh exited with code 3");
     expect(reply.body).toContain("E: Unable to locate package libfoo");
     expect(reply.body).not.toContain("never said");
+  }, 60_000);
+});
+
+describe("review findings never carry the run's secrets to GitLab", () => {
+  it("a finding that repeats a secret's value is posted redacted", async () => {
+    await createSecret(h.t.handle.db, { userId: h.users.alice!.linked!.userId, name: "DEPLOY_KEY", value: "dk-7f3a9c1e5b2d" });
+    await h.gl.sandbox.commitFiles(pid, { branch: "leaky", startBranch: "main", files: { "leak.txt": "one\n" }, message: "Add leak.txt", author: "alice" });
+    const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/merge_requests`, { source_branch: "leaky", target_branch: "main", title: "Leaky" });
+    await h.api("alice", "POST", `/projects/${pid}/merge_requests/${iid}/notes`, { body: "@openhands review\nreview summary: key is dk-7f3a9c1e5b2d\nfinding leak.txt:1 the key dk-7f3a9c1e5b2d belongs in a secret" });
+    const all = async () => (await h.api<Discussion[]>("alice", "GET", `/projects/${pid}/merge_requests/${iid}/discussions?per_page=100`)).flatMap((d) => d.notes);
+    const finding = await waitFor("the finding", async () => (await all()).find((n) => n.body.includes("review/finding/")), 40_000);
+    const summary = await waitFor("the summary", async () => (await all()).find((n) => n.body.includes("review/summary/")), 40_000);
+    // The comment asking for the review is the user's own text; everything the app wrote is clean.
+    for (const note of [finding, summary]) {
+      expect(note.body).not.toContain("dk-7f3a9c1e5b2d");
+      expect(note.body).toContain("[redacted: secret DEPLOY_KEY]");
+    }
   }, 60_000);
 });
