@@ -1,3 +1,5 @@
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
 import type { AgentResult } from "@/lib/agent/runtime";
 import type { RunContext } from "@/lib/conversations/run-hooks";
 import { log } from "@/lib/log";
@@ -14,6 +16,11 @@ import { finalKey, hookIdentity, postFinal, type HookEnv } from "./common";
  * (review/publish.ts). Nothing is pushed. When the review came from a comment, a short reply in the
  * comment's thread points at the summary (every triggered run ends with a comment in its thread).
  */
+async function ownerGitLabId(ctx: RunContext): Promise<number | null> {
+  const [row] = await ctx.db.select({ id: users.gitlabUserId }).from(users).where(eq(users.id, ctx.conversation.userId)).limit(1);
+  return row?.id ?? null;
+}
+
 export async function finishReview(
   ctx: RunContext,
   env: HookEnv,
@@ -26,7 +33,9 @@ export async function finishReview(
   try {
     const identity = await hookIdentity(ctx, env.config);
     if (!identity) throw new Error("no GitLab account can post the review");
-    const report = await publishReview(identity.api, { projectId: conv.projectId, iid }, parsed, { conversationUrl: env.url, discarded: result.committedSha !== null });
+    // A user identity posts as the conversation's owner (hookIdentity), whose GitLab id the users row holds.
+    const authorId = identity.gitlabUserId ?? (await ownerGitLabId(ctx));
+    const report = await publishReview(identity.api, { projectId: conv.projectId, iid }, parsed, { conversationUrl: env.url, discarded: result.committedSha !== null, authorId });
     const inline = report.posted.length + report.alreadyPosted.length;
     const summary = `Review posted on !${iid}: ${inline} inline comment(s)${report.outsideDiff.length > 0 ? `, ${report.outsideDiff.length} finding(s) outside the diff in the summary` : ""}${parsed.kind === "invalid" ? `; the findings could not be read (${parsed.reason})` : ""}.`;
     if (conv.noteId !== null) {

@@ -64,10 +64,13 @@ export async function publishReview(
   api: GitLabApi,
   mr: { projectId: number; iid: number },
   parsed: ParsedReview,
-  opts: { conversationUrl: string; discarded?: boolean },
+  /** `authorId`: the GitLab account the app posts as; only its notes count as earlier reviews */
+  opts: { conversationUrl: string; discarded?: boolean; authorId: number | null },
 ): Promise<ReviewReport> {
   const [version, threads] = await Promise.all([getLatestDiffVersion(api, mr.projectId, mr.iid), listMergeRequestDiscussions(api, mr.projectId, mr.iid)]);
-  const bodies = threads.flatMap((t) => t.notes.map((n) => ({ id: n.id, body: n.body })));
+  // Anyone can paste our hidden markers into a comment: a participant's note that copies the summary
+  // marker must not become "our summary" (we could not edit it), nor suppress a finding.
+  const bodies = threads.flatMap((t) => t.notes.filter((n) => opts.authorId === null || n.authorId === opts.authorId).map((n) => ({ id: n.id, body: n.body })));
   const report: Omit<ReviewReport, "summaryNoteId"> = { posted: [], alreadyPosted: [], outsideDiff: [], headSha: version?.headSha ?? null };
   const seen = new Set<string>();
   for (const finding of parsed.kind === "review" ? parsed.findings : []) {
