@@ -2,7 +2,8 @@
 // the diff between the position's SHAs, finding the line whose old AND new numbers equal the
 // position's (Gitlab::Diff::File#line_for_position): an added line has no old number, a removed line
 // no new number, an unchanged line both. No such line, or SHAs that name no diff, leaves line_code
-// blank and the API answers 400 `Note {:line_code=>["can't be blank", "must be a valid line code"]}`.
+// blank and the API answers 400 `Note {:line_code=>["can't be blank", "must be a valid line code"]}`
+// (lib/api/discussions.rb: an invalid note is `bad_request!("Note #{note.errors.messages}")`, not 422).
 // Docs: https://docs.gitlab.com/api/discussions/#create-a-new-thread-in-the-merge-request-diff
 import type { DiffEntry } from "./git-repo";
 
