@@ -35,7 +35,7 @@ describe("checkHealth with the agent sandbox (real probe)", () => {
 
   it("is degraded and says what to install when a sandbox tool is missing", async () => {
     const { probeSandbox } = await import("@/lib/agent/sandbox/probe");
-    const check = () => probeSandbox({ bwrap: "/nonexistent/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit" }).then(
+    const check = () => probeSandbox({ bwrap: "/nonexistent/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit", setpriv: "/usr/bin/setpriv" }).then(
       () => ({ ok: true as const }),
       (err: Error) => ({ ok: false as const, error: err.message }),
     );

@@ -12,6 +12,7 @@ import { buildAgentEnv, createAgentHome } from "../agent-env";
 import type { AgentEvent } from "../events";
 import { createRuntime, type AgentResult, type RuntimeConfig } from "../runtime";
 import { processesWithMarker } from "../testing/sandbox-helpers";
+import { spawnTsx, waitUntil } from "@/lib/testing/processes";
 import { urlHostPort } from "./network-policy";
 
 /**
@@ -31,6 +32,7 @@ const MODEL_KEY_ENV = "ESCAPE_TEST_MODEL_KEY";
 let gitlab: Sandbox;
 let model: ModelSandbox;
 let appServer: Server;
+let repoUrl = "";
 let appPort = 0;
 let appConnections = 0;
 let root: string;
@@ -45,6 +47,9 @@ function setEnv(name: string, value: string | undefined): void {
 
 beforeAll(async () => {
   [gitlab, model] = await Promise.all([startSandbox(), startModelSandbox({ apiKey: "sk-escape" })]);
+  // A project the agent may clone with git, through its proxy, like real agents fetch other branches.
+  const seeded = await gitlab.seed({ users: [{ username: "ada" }], projects: [{ namespace: "ada", path: "lib", visibility: "public", files: { "README.md": "# lib\n" } }] });
+  repoUrl = seeded.projects[0]?.http_url_to_repo ?? "";
   appServer = createServer((s) => { appConnections++; s.destroy(); });
   await new Promise<void>((r) => appServer.listen(0, "127.0.0.1", r));
   appPort = (appServer.address() as { port: number }).port;
@@ -136,6 +141,7 @@ r writes attempted
 # Legitimate work in the same run.
 echo legit > legit.txt && r checkout ok || r checkout FAILED
 curl -sf -m 10 "${gitlab.url}/api/v4/version" >/dev/null && r gitlab ok || r gitlab FAILED
+git clone -q "${repoUrl}" cloned 2>&1 && grep -q "# lib" cloned/README.md && r git-clone ok || r git-clone FAILED
 code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 "${model.baseUrl}/models")
 [ "$code" != "000" ] && r model ok || r model FAILED
 `;
@@ -179,6 +185,7 @@ describe.each<Preset>(["custom", "codex"])("escape attempts from the %s preset",
       writes: "attempted",
       checkout: "ok",
       gitlab: "ok",
+      "git-clone": "ok",
       model: "ok",
     });
     expect(result.outcome).toBe("resolved");
@@ -253,6 +260,18 @@ describe("the repository's metadata, which the app's git obeys outside the sandb
     expect(await readFile(join(workspaceDir, ".git", "config"), "utf8")).not.toContain("fsmonitor");
     expect(existsSync(join(workspaceDir, ".git", "hooks", "pre-push"))).toBe(false);
     expect(existsSync(join(workspaceDir, ".git", "commondir"))).toBe(false);
+  });
+});
+
+describe("a worker that dies", () => {
+  it("takes its sandboxes with it (no agent survives a SIGKILLed worker)", async () => {
+    const marker = `3${Math.floor(Math.random() * 1e6)}.7`;
+    const checkout = await mkdtemp(join(root, "ws-"));
+    const worker = spawnTsx("lib/agent/testing/sandboxed-sleeper.ts", { CHECKOUT: checkout, SLEEP_MARKER: marker, AGENT_WORK_ROOT: join(root, "work") });
+    await waitUntil(async () => (await processesWithMarker(`sleep\0${marker}`)).length === 1, 20_000, `the sandboxed sleep\n${worker.output()}`);
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+    await waitUntil(async () => (await processesWithMarker(marker)).length === 0, 2_000, "the sandbox to die with its worker");
   });
 });
 

@@ -34,10 +34,11 @@ export interface ProbeTools {
   bwrap: string;
   socat: string;
   prlimit: string;
+  setpriv: string;
 }
 
 /** The tools the sandbox runs (Debian's paths; the sandbox exec's them by these paths too). */
-export const SANDBOX_TOOLS: ProbeTools = { bwrap: "/usr/bin/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit" };
+export const SANDBOX_TOOLS: ProbeTools = { bwrap: "/usr/bin/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit", setpriv: "/usr/bin/setpriv" };
 
 /** The uncached probe; `tools` is replaceable so tests can show the message for a missing tool. */
 export async function probeSandbox(tools: ProbeTools = SANDBOX_TOOLS): Promise<void> {
@@ -45,6 +46,7 @@ export async function probeSandbox(tools: ProbeTools = SANDBOX_TOOLS): Promise<v
   if (!(await executable(tools.bwrap))) missing.push(`bubblewrap (${tools.bwrap})`);
   if (!(await executable(tools.socat))) missing.push(`socat (${tools.socat})`);
   if (!(await executable(tools.prlimit))) missing.push(`prlimit (${tools.prlimit}, from util-linux)`);
+  if (!(await executable(tools.setpriv))) missing.push(`setpriv (${tools.setpriv}, from util-linux)`);
   if (missing.length > 0) throw new SandboxUnavailableError(`The agent sandbox cannot start: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing. ${INSTALL_HINT}.`);
   const asRoot = process.getuid?.() === 0;
   const r = await run(tools.bwrap, ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"], asRoot);
@@ -53,7 +55,7 @@ export async function probeSandbox(tools: ProbeTools = SANDBOX_TOOLS): Promise<v
       `The agent sandbox cannot start: bubblewrap failed to create user, PID and network namespaces (${r.stderr.trim() || `exit ${r.code}`}). ` +
         "Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 on Debian kernels, user.max_user_namespaces > 0, " +
         "and on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns=0 or the bwrap AppArmor profile); in Docker, run the app with " +
-        "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined` (see the README's “Agent sandbox” section).",
+        "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined` (see the README's “Agent sandbox” section).",
     );
   }
 }

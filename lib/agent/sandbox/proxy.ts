@@ -38,6 +38,16 @@ function parseAuthority(authority: string): { host: string; port: number } | nul
 
 export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
   const sockets = new Set<net.Socket>();
+  // Each refused destination is reported once per run: a retrying tool must not flood the timeline.
+  const reported = new Set<string>();
+  const denied = (host: string, port: number): string => {
+    const message = denyMessage(host, port);
+    if (!reported.has(`${host}:${port}`)) {
+      reported.add(`${host}:${port}`);
+      opts.onDenied(message);
+    }
+    return message;
+  };
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 });
   server.on("connection", (s: net.Socket) => {
     sockets.add(s);
@@ -60,8 +70,7 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     const host = normalizeHost(target.hostname);
     const port = target.port === "" ? 80 : Number(target.port);
     if (!isAllowed(opts.allow, host, port)) {
-      opts.onDenied(denyMessage(host, port));
-      res.writeHead(403, { "content-type": "text/plain" }).end(`${denyMessage(host, port)}\n`);
+      res.writeHead(403, { "content-type": "text/plain" }).end(`${denied(host, port)}\n`);
       return;
     }
     const headers: http.OutgoingHttpHeaders = {};
@@ -87,8 +96,7 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
       return;
     }
     if (!isAllowed(opts.allow, target.host, target.port)) {
-      opts.onDenied(denyMessage(target.host, target.port));
-      client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${denyMessage(target.host, target.port)}\n`);
+      client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${denied(target.host, target.port)}\n`);
       return;
     }
     const upstream = net.connect({ host: target.host, port: target.port });

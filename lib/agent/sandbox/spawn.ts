@@ -6,9 +6,9 @@ import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../proces
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
-import { sealGitDir } from "./git-seal";
+import { sealGitDir, type GitSeal } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
-import { assertSandboxAvailable } from "./probe";
+import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
 import { startRunProxy } from "./proxy";
 import { sandboxSettings } from "./settings";
 
@@ -80,6 +80,24 @@ async function ensureTraversable(path: string, ownUid: number): Promise<void> {
   }
 }
 
+/**
+ * The agent's own package directories are not ours to loosen (they may sit under /root): they must
+ * already be readable by any uid, like a system-wide install.
+ */
+async function assertReadableByOthers(dir: string): Promise<void> {
+  const st = await stat(dir);
+  let ok = (st.mode & 0o005) === 0o005;
+  for (let d = dirname(dir); ok; d = dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) ok = false;
+    if (d === "/") break;
+  }
+  if (!ok) {
+    throw new SandboxUnavailableError(
+      `The agent sandbox cannot bind ${dir}: the agent runs as its own uid and needs that directory readable, and its parents searchable, by others (chmod o+rx). Install the agent where any user can read it (e.g. npm install -g, under /usr/local).`,
+    );
+  }
+}
+
 /** The directories of the Node.js running us, when it is not already in the read-only /usr. */
 function nodeRuntimeDirs(): string[] {
   const prefix = dirname(dirname(process.execPath));
@@ -91,7 +109,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   if (!file) throw new Error("spawnSandboxed needs a command.");
   const settings = sandboxSettings();
   if (!settings.enabled) {
-    // AGENT_SANDBOX=off: development only; start-up and every page warn about it (see unconfined-warning.ts).
+    // AGENT_SANDBOX=off: development only; start-up and every page warn about it (startup.ts, components/sandbox-off-banner.tsx).
     if (!warnedUnconfined) log.warn("AGENT_SANDBOX=off: agent code runs UNCONFINED, with the worker's files, network and processes in reach");
     warnedUnconfined = true;
     return spawnGroup(file, args, opts);
@@ -117,8 +135,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   const ownGid = process.getgid?.() ?? 0;
   const handles: FileHandle[] = [];
   let proxy: Awaited<ReturnType<typeof startRunProxy>> | null = null;
-  // Before chown: the seal's own writes must end up owned by the worker too.
-  const seal = await sealGitDir(checkout);
+  let seal: GitSeal | null = null;
   const cleanup = async (): Promise<void> => {
     const undone = await seal?.restore().catch((err: unknown) => `[sandbox] could not check .git: ${err instanceof Error ? err.message : String(err)}`);
     if (undone) opts.onStderr(`${undone}\n`);
@@ -132,6 +149,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
   };
 
   try {
+    seal = await sealGitDir(checkout);
     const netDir = join(privateDir, "net");
     await mkdir(netDir, { mode: 0o700 });
     const socketPath = join(netDir, "proxy.sock");
@@ -141,7 +159,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       await chown(netDir, uid, uid);
       await chown(socketPath, uid, uid);
       for (const dir of [checkout, ...writable]) await chownTree(dir, uid, uid);
-      for (const dir of [checkout, ...writable, ...readOnly, netDir, privateDir]) await ensureTraversable(dir, ownUid);
+      for (const dir of [checkout, ...writable, netDir, privateDir]) await ensureTraversable(dir, ownUid);
+      for (const dir of readOnly) await assertReadableByOthers(dir);
     }
     const etc = { passwd: passwdFile(home), group: groupFile(), hosts: hostsFile() };
     for (const [name, text] of Object.entries(etc)) await writeFile(join(privateDir, name), text, { mode: 0o600 });
@@ -202,7 +221,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       if (kind) hit(kind);
     };
     const bwrap = bwrapArgs({ checkout, cwd, home: homeIsBound ? null : home, writable, readOnly, fds, limits, argv: [file, ...args] });
-    proc = spawnGroup("/usr/bin/bwrap", bwrap, { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
+    // setpriv: the sandbox is killed if the worker itself dies (SIGKILL, OOM), not only on cancel.
+    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
     // The child has its copies; ours are no longer needed.
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     handles.length = 0;
