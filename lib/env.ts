@@ -137,6 +137,10 @@ const schema = z.object({
   /** demo mode with AGENT_PRESET=codex and no AGENT_MODEL_BASE_URL: port of the built-in model sandbox */
   DEMO_MODEL_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(8930),
   ...agentSandboxSchema.shape,
+  // --- Issue 18: repository setup ---
+  /** longest run of a repository's `.openhands/setup.sh`, in seconds, before the run fails */
+  AGENT_SETUP_TIMEOUT: z.coerce.number().int().min(5, "must be at least 5 seconds, e.g. 600").max(6 * 3600, "must be at most 21600 seconds (6 h)").default(600),
+  // --- end issue 18 ---
   /** Cloud API: requests per minute per API key (token bucket: bursts up to this, then this rate) */
   API_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()

@@ -32,6 +32,9 @@ export const webhookInstallations = pgTable(
     coveredProjects: integer("covered_projects"),
     installedBy: uuid("installed_by").references(() => users.id, { onDelete: "set null" }),
     installedAt: timestamp("installed_at", { withTimezone: true }),
+    /** issue 18, auto-review: the owner who turned on "review new merge requests" here (null: off); reviews run as them */
+    autoReviewBy: uuid("auto_review_by").references(() => users.id, { onDelete: "set null" }),
+    autoReviewAt: timestamp("auto_review_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
     checkedAt: timestamp("checked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -6,11 +6,12 @@ import { fire, mrFor, paged, projectFor } from "./api-common";
 import { requireUser } from "./auth";
 import { created, ok, type ApiResult, type ApiRoute, type Ctx } from "./context";
 import { forbidden, invalid, notFound, unprocessable } from "./http";
-import { compareMergeRequest, createMergeRequest, updateMergeRequest } from "./mr-service";
+import { compareMergeRequest, createMergeRequest, updateMergeRequest, versionDiffs } from "./mr-service";
 import { validate, zBool, zInt, zIntList, zList, zStr } from "./params";
 import { mrEntity } from "./present-mrs";
 import { projectWebUrl } from "./present-projects";
-import type { MergeRequest } from "./store";
+import { iso } from "./format";
+import type { MergeRequest, MrVersion } from "./store";
 
 function listMrs(ctx: Ctx): ApiResult {
   const pa = projectFor(ctx);
@@ -118,6 +119,37 @@ async function commits(ctx: Ctx): Promise<ApiResult> {
   return paged(ctx, cmp.commits, (c) => ({ ...c, trailers: {}, extended_trailers: {}, web_url: `${web}/-/commit/${c.id}` }));
 }
 
+function versionEntity(mr: MergeRequest, v: MrVersion): Record<string, unknown> {
+  return {
+    id: v.id, head_commit_sha: v.headSha, base_commit_sha: v.baseSha, start_commit_sha: v.startSha, created_at: iso(v.createdAt),
+    merge_request_id: mr.id, state: "collected", real_size: String(mr.changesCount), patch_id_sha: null,
+  };
+}
+
+/**
+ * `GET …/versions`: newest first (https://docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions).
+ * `GET …/versions/:version_id` adds `commits` and `diffs` of that version.
+ */
+function listVersions(ctx: Ctx): ApiResult {
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  return paged(ctx, [...mr.versions].reverse(), (v) => versionEntity(mr, v));
+}
+
+async function getVersion(ctx: Ctx): Promise<ApiResult> {
+  const pa = projectFor(ctx);
+  const mr = mrFor(ctx, pa);
+  const version = mr.versions.find((v) => v.id === Number(ctx.params.version_id));
+  if (!version) throw notFound("Merge request diff");
+  const cmp = await versionDiffs(ctx.app, pa.project, mr, version);
+  const web = projectWebUrl(ctx.app, pa.project);
+  return ok({
+    ...versionEntity(mr, version),
+    commits: cmp.commits.map((c) => ({ ...c, trailers: {}, extended_trailers: {}, web_url: `${web}/-/commit/${c.id}` })),
+    diffs: cmp.diffs.map((d) => ({ ...d, generated_file: false, collapsed: false, too_large: false })),
+  });
+}
+
 /** `GET /merge_requests` scoped to the user (created_by_me by default). */
 function myMrs(ctx: Ctx): ApiResult {
   const user = requireUser(ctx);
@@ -146,5 +178,7 @@ export const mrRoutes: ApiRoute[] = [
   { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/changes", handler: changes },
   { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/diffs", handler: diffs },
   { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/commits", handler: commits },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/versions", handler: listVersions },
+  { method: "GET", path: "/projects/:id/merge_requests/:merge_request_iid/versions/:version_id", handler: getVersion },
 ];
 

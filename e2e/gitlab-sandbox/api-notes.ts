@@ -5,6 +5,7 @@ import { fire, issueFor, mrFor, paged, projectFor, type ProjectAccess } from "./
 import { requireUser } from "./auth";
 import { created, noContent, ok, type ApiResult, type ApiRoute, type Ctx } from "./context";
 import { positionInDiff } from "./diff-lines";
+import { versionDiffs } from "./mr-service";
 import { badRequest, forbidden, HttpError, notFound } from "./http";
 import { awardOnNote, createNote, editNote, removeAward, replyToDiscussion, resolveDiscussion, type Noteable } from "./note-service";
 import { validate, zBool, zInt, zStr } from "./params";
@@ -77,10 +78,13 @@ async function parsePosition(ctx: Ctx, t: Target): Promise<DiffPosition | null> 
   const oldPath = p.old_path ?? p.new_path;
   if (!newPath || !oldPath || (p.new_line === undefined && p.old_line === undefined)) throw incomplete();
   const mr = t.n.mr;
-  const cmp = await ctx.app.repos.compare(t.pa.project, mr.targetBranch, mr.sourceBranch);
-  if (!positionInDiff(cmp.diffs, { oldPath, newPath }, { oldLine: p.old_line ?? null, newLine: p.new_line ?? null })) {
-    throw badRequest('Note {:line_code=>["can\'t be blank", "must be a valid line code"]}');
-  }
+  // The SHAs must name a diff version of this MR (GET …/versions); otherwise GitLab has no diff to
+  // find the line in and the line code stays blank: the same 400 as a line outside the diff.
+  const version = mr.versions.find((v) => v.baseSha === p.base_sha && v.startSha === p.start_sha && v.headSha === p.head_sha);
+  const lineCodeBlank = (): HttpError => badRequest('Note {:line_code=>["can\'t be blank", "must be a valid line code"]}');
+  if (!version) throw lineCodeBlank();
+  const cmp = await versionDiffs(ctx.app, t.pa.project, mr, version);
+  if (!positionInDiff(cmp.diffs, { oldPath, newPath }, { oldLine: p.old_line ?? null, newLine: p.new_line ?? null })) throw lineCodeBlank();
   return {
     base_sha: p.base_sha, start_sha: p.start_sha, head_sha: p.head_sha, old_path: oldPath, new_path: newPath, position_type: "text",
     old_line: p.old_line ?? null, new_line: p.new_line ?? null, line_range: null,

@@ -6,7 +6,7 @@ import { conflict, unprocessable } from "./http";
 import { addSystemNote, labelSystemNote } from "./issue-service";
 import { recordLabelEvents } from "./label-events";
 import { ensureLabel, hookLabels } from "./present-issues";
-import type { MergeRequest, Project, User } from "./store";
+import type { MergeRequest, MrVersion, Project, User } from "./store";
 import { mrEvent, type BuiltEvent, type Changes } from "./webhook-payloads";
 
 export interface MrCreateInput {
@@ -60,6 +60,21 @@ async function refreshDiff(app: App, project: Project, mr: MergeRequest): Promis
   mr.baseSha = oldest?.parent_ids[0] ?? target.commit.id;
   mr.lastCommit = source.commit;
   mr.changesCount = cmp.diffs.length;
+  // GitLab records a new merge_request_diff (a "version") whenever the refs change.
+  const last = mr.versions[mr.versions.length - 1];
+  if (!last || last.baseSha !== mr.baseSha || last.startSha !== mr.startSha || last.headSha !== mr.headSha) {
+    mr.versions.push({ id: app.store.nextId("mrVersion"), baseSha: mr.baseSha, startSha: mr.startSha, headSha: mr.headSha, createdAt: Date.now() });
+  }
+}
+
+/**
+ * The diffs of one version: base_commit_sha...head_commit_sha. For the newest version the MR's own
+ * compare is used (it fetches a fork's head into the target first); older ones compare the SHAs.
+ */
+export async function versionDiffs(app: App, project: Project, mr: MergeRequest, version: MrVersion): ReturnType<App["repos"]["compare"]> {
+  const newest = mr.versions[mr.versions.length - 1];
+  if (newest && newest.id === version.id) return compareMergeRequest(app, project, mr);
+  return app.repos.compare(project, version.startSha, version.headSha);
 }
 
 export async function createMergeRequest(app: App, project: Project, author: User, input: MrCreateInput): Promise<{ mr: MergeRequest; event: BuiltEvent }> {
@@ -86,7 +101,7 @@ export async function createMergeRequest(app: App, project: Project, author: Use
     assigneeIds: input.assigneeIds ?? [], reviewerIds: input.reviewerIds ?? [], labels, draft: isDraftTitle(input.title),
     createdAt: now, updatedAt: now, updatedById: null, lastEditedAt: null, lastEditedById: null, closedAt: null, closedById: null,
     preparedAt: now, removeSourceBranch: input.removeSourceBranch ?? false, squash: input.squash ?? false,
-    baseSha: null, startSha: null, headSha: null, lastCommit: null, changesCount: 0, discussionIds: [],
+    baseSha: null, startSha: null, headSha: null, lastCommit: null, changesCount: 0, discussionIds: [], versions: [],
   };
   await refreshDiff(app, project, mr);
   project.mergeRequests.set(mr.iid, mr);

@@ -118,6 +118,32 @@ describe("pages", () => {
     expect(html).toContain('data-testid="comment-form"');
   });
 
+  it("merge request page shows inline threads right under their line: added, removed, unchanged and renamed", () => {
+    const at = (id: number, position: { newPath: string; newLine: number | null; oldPath: string; oldLine: number | null }) => ({ id: `d${id}`, notes: [note(id, `on ${id}`, { position })] });
+    const html = renderMergeRequestPage({
+      user: alice, project,
+      mergeRequest: { iid: 3, title: "T", description: "", state: "opened", sourceBranch: "f", targetBranch: "main", author: alice, webUrl: "http://gitlab.test/g/p/-/merge_requests/3" },
+      discussions: [
+        at(21, { newPath: "a.ts", newLine: 2, oldPath: "a.ts", oldLine: null }),
+        at(22, { newPath: "a.ts", newLine: null, oldPath: "a.ts", oldLine: 2 }),
+        at(23, { newPath: "a.ts", newLine: 3, oldPath: "a.ts", oldLine: 3 }),
+        at(24, { newPath: "new.txt", newLine: 1, oldPath: "old.txt", oldLine: null }),
+        at(25, { newPath: "a.ts", newLine: 3, oldPath: "a.ts", oldLine: null }),
+      ],
+      changes: [{ path: "a.ts", oldPath: "a.ts", diff: "@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n" }, { path: "new.txt", oldPath: "old.txt", diff: "@@ -1 +1 @@\n-x\n+X\n" }],
+      commentAction: "/c", signInUrl: "/s",
+    });
+    const after = (line: string) => html.slice(html.indexOf(line) + line.length).split("</pre>")[1] ?? "";
+    expect(after('<span class="del">-two</span>')).toContain('data-old-line="2" data-new-line=""');
+    expect(after('<span class="add">+TWO</span>')).toContain('data-testid="note-21"');
+    expect(after(" three\n")).toContain('data-testid="note-23"');
+    expect(after('<span class="add">+X</span>')).toContain('data-testid="note-24"');
+    expect(html).toContain("old.txt → new.txt");
+    expect(html).toContain("a.ts:2 (removed)");
+    // A thread whose old/new numbers match no line of the diff is not placed inline.
+    expect(html.match(/data-testid="note-25"/g)).toHaveLength(1);
+  });
+
   it("error page shows status and message", () => {
     const html = renderErrorPage(404, "The page could not be found.");
     expect(html).toContain("404 · Not Found");

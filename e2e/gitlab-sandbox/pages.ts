@@ -5,7 +5,7 @@ import { STATUS_CODES } from "node:http";
 import { escapeHtml as esc, renderMarkdown } from "./markdown";
 
 export interface PageUser { username: string; name: string }
-export interface PageNote { id: number; author: PageUser; body: string; createdAt: string; system: boolean; position?: { newPath: string; newLine: number | null } | null }
+export interface PageNote { id: number; author: PageUser; body: string; createdAt: string; system: boolean; position?: { newPath: string; newLine: number | null; oldPath?: string; oldLine?: number | null } | null }
 type PageDiscussion = { id: string; notes: PageNote[] };
 
 // Descriptions as GitLab shows them on its authorization page (abridged).
@@ -33,7 +33,7 @@ button.secondary{background:#fff;color:#333238;border-color:#89888d}.badge{displ
 ul.plain{list-style:none;padding:0}ul.plain li{padding:6px 0;border-bottom:1px solid #ececef}.discussion{border:1px solid #dcdcde;border-radius:4px;background:#fff;margin:12px 0}
 .note{padding:10px 14px}.note+.note{border-top:1px solid #ececef;margin-left:24px}.note.system{color:#737278;font-size:13px}.note-meta{font-size:13px;color:#737278}
 .note-position{font-family:monospace;background:#ececef;padding:0 4px;border-radius:3px}pre{background:#f5f5f5;padding:10px;overflow:auto;border-radius:4px}
-pre.diff .add{background:#ddfbe6;display:block}pre.diff .del{background:#fbe9eb;display:block}pre.diff .hunk{color:#737278;display:block}
+.inline-discussions{margin:0 0 0 24px}.inline-discussions .discussion{margin:6px 0}pre.diff .add{background:#ddfbe6;display:block}pre.diff .del{background:#fbe9eb;display:block}pre.diff .hunk{color:#737278;display:block}
 form.label-toggle{display:inline-block;margin-right:6px}form.label-toggle button{margin-top:4px;padding:2px 10px}code{font-family:monospace}`;
 
 function layout(title: string, user: PageUser | null, body: string, mainClass = ""): string {
@@ -100,13 +100,20 @@ ${project.description ? `<div class="card">${renderMarkdown(project.description)
   return layout(project.name, p.user, body);
 }
 
+/** "path:new_line", or "old_path:old_line (removed)" for a thread on a removed line. */
+function positionLabel(p: NonNullable<PageNote["position"]>): string {
+  if (p.newLine !== null) return `${p.newPath}:${p.newLine}`;
+  if (p.oldLine !== null && p.oldLine !== undefined) return `${p.oldPath ?? p.newPath}:${p.oldLine} (removed)`;
+  return p.newPath;
+}
+
 function renderNote(note: PageNote): string {
   const when = `<time datetime="${esc(note.createdAt)}">${esc(note.createdAt)}</time>`;
   if (note.system) {
     // System notes ("added ~bug label") read as one line: "<name> <action>".
     return `<div class="note system" data-testid="note-${note.id}"><strong>${esc(note.author.name)}</strong> ${esc(note.body)} <span class="note-meta">· ${when}</span></div>`;
   }
-  const pos = note.position ? `<span class="note-position" data-testid="note-position-${note.id}">${esc(note.position.newLine === null ? note.position.newPath : `${note.position.newPath}:${note.position.newLine}`)}</span> ` : "";
+  const pos = note.position ? `<span class="note-position" data-testid="note-position-${note.id}">${esc(positionLabel(note.position))}</span> ` : "";
   return `<div class="note" data-testid="note-${note.id}">
 <div class="note-meta"><strong>${esc(note.author.name)}</strong> @${esc(note.author.username)} · ${when} ${pos}</div>
 <div class="note-body">${renderMarkdown(note.body)}</div></div>`;
@@ -146,17 +153,60 @@ ${renderCommentBox(p.user, p.commentAction, p.signInUrl)}`;
   return layout(`${issue.title} (#${issue.iid})`, p.user, body);
 }
 
-function renderDiffText(diff: string): string {
-  return diff.split("\n").map((line) => {
-    const cls = line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "";
-    return cls ? `<span class="${cls}">${esc(line)}</span>` : `${esc(line)}\n`;
-  }).join("");
+function diffSpan(line: string): string {
+  const cls = line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "";
+  return cls ? `<span class="${cls}">${esc(line)}</span>` : `${esc(line)}\n`;
 }
 
-export function renderMergeRequestPage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; mergeRequest: { iid: number; title: string; description: string; state: string; sourceBranch: string; targetBranch: string; author: PageUser; webUrl: string }; discussions: PageDiscussion[]; changes: { path: string; diff: string }[]; commentAction: string; signInUrl: string }): string {
+/** The threads whose first note sits on this line of this file (GitLab matches old AND new numbers). */
+function threadsOn(discussions: PageDiscussion[], file: PageChange, oldLine: number | null, newLine: number | null): PageDiscussion[] {
+  return discussions.filter((d) => {
+    const p = d.notes[0]?.position;
+    if (!p || p.newPath !== file.path || (p.oldPath ?? file.oldPath ?? file.path) !== (file.oldPath ?? file.path)) return false;
+    return p.newLine === newLine && (p.oldLine ?? null) === oldLine;
+  });
+}
+
+/**
+ * The diff of one file, with each inline thread right under the line it was left on, as GitLab's
+ * diff view shows it. Line numbers are counted from the hunk headers.
+ */
+function renderDiffText(file: PageChange, discussions: PageDiscussion[]): string {
+  let out = "";
+  let oldNo = 0;
+  let newNo = 0;
+  let inHunk = false;
+  // A trailing newline is not a line (it would leave an empty block after the last thread).
+  for (const line of file.diff.replace(/\n$/, "").split("\n")) {
+    out += diffSpan(line);
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (hunk) {
+      oldNo = Number(hunk[1]);
+      newNo = Number(hunk[2]);
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk) continue;
+    let at: [number | null, number | null] | null = null;
+    if (line.startsWith("+")) at = [null, newNo++];
+    else if (line.startsWith("-")) at = [oldNo++, null];
+    else if (line.startsWith(" ")) at = [oldNo++, newNo++];
+    if (!at) continue;
+    const threads = threadsOn(discussions, file, at[0], at[1]);
+    if (threads.length > 0) {
+      const label = at[1] !== null ? `line ${at[1]}` : `old line ${at[0]}`;
+      out += `</pre><div class="inline-discussions" data-testid="inline-discussions" data-path="${esc(file.path)}" data-old-line="${at[0] ?? ""}" data-new-line="${at[1] ?? ""}" aria-label="Comments on ${esc(label)}">${renderDiscussions(threads)}</div><pre class="diff">`;
+    }
+  }
+  return out;
+}
+
+export interface PageChange { path: string; diff: string; oldPath?: string }
+
+export function renderMergeRequestPage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; mergeRequest: { iid: number; title: string; description: string; state: string; sourceBranch: string; targetBranch: string; author: PageUser; webUrl: string }; discussions: PageDiscussion[]; changes: PageChange[]; commentAction: string; signInUrl: string }): string {
   const mr = p.mergeRequest;
-  const changes = p.changes.map((c) => `<div class="card" data-testid="diff-file" data-path="${esc(c.path)}"><strong><code>${esc(c.path)}</code></strong>
-<pre class="diff">${renderDiffText(c.diff)}</pre></div>`).join("\n");
+  const changes = p.changes.map((c) => `<div class="card" data-testid="diff-file" data-path="${esc(c.path)}"><strong><code>${c.oldPath && c.oldPath !== c.path ? `${esc(c.oldPath)} → ` : ""}${esc(c.path)}</code></strong>
+<pre class="diff">${renderDiffText(c, p.discussions)}</pre></div>`).join("\n");
   const body = `<p class="muted"><a href="${esc(p.project.webUrl)}">${esc(p.project.fullPath)}</a> · Merge request !${mr.iid}</p>
 <h1 data-testid="merge-request-title">${esc(mr.title)}</h1>
 <p>${badge(mr.state)}<span class="muted"><strong>${esc(mr.author.name)}</strong> requested to merge <code>${esc(mr.sourceBranch)}</code> into <code>${esc(mr.targetBranch)}</code></span></p>

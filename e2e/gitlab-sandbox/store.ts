@@ -68,7 +68,11 @@ export interface MergeRequest {
   /** diff_refs and the source head, refreshed on push. */
   baseSha: string | null; startSha: string | null; headSha: string | null; lastCommit: CommitInfo | null; changesCount: number;
   discussionIds: string[];
+  /** Diff versions (GET …/versions), oldest first: one per distinct (base, start, head), like merge_request_diffs. */
+  versions: MrVersion[];
 }
+
+export interface MrVersion { id: number; baseSha: string; startSha: string; headSha: string; createdAt: number }
 
 export type NoteableType = "Issue" | "MergeRequest";
 
@@ -117,7 +121,7 @@ export interface OAuthToken {
 
 export interface WebSession { id: string; userId: number; createdAt: number }
 
-const ID_BASES = { user: 1, namespace: 1000, project: 5000, issue: 100_000, mergeRequest: 200_000, note: 300_000, hook: 1, label: 1, award: 1, token: 1, app: 1, pat: 1, delivery: 1, labelEvent: 1 } as const;
+const ID_BASES = { user: 1, namespace: 1000, project: 5000, issue: 100_000, mergeRequest: 200_000, mrVersion: 400_000, note: 300_000, hook: 1, label: 1, award: 1, token: 1, app: 1, pat: 1, delivery: 1, labelEvent: 1 } as const;
 type IdKind = keyof typeof ID_BASES;
 
 export class Store {

@@ -7,6 +7,7 @@ import type { App } from "./context";
 import { iso } from "./format";
 import { redirect, sendHtml } from "./http";
 import { updateIssue } from "./issue-service";
+import { compareMergeRequest } from "./mr-service";
 import { createNote, type Noteable } from "./note-service";
 import { renderErrorPage, renderIssuePage, renderMergeRequestPage, renderProjectPage, type PageNote, type PageUser } from "./pages";
 import type { Params } from "./params";
@@ -54,7 +55,8 @@ function pageDiscussions(store: Store, project: Project, discussionIds: string[]
       if (!n || (n.internal && level < 20)) continue;
       notes.push({
         id: n.id, author: pageUser(store.users.get(n.authorId)), body: n.system ? readableSystemBody(project, n.body) : n.body,
-        createdAt: iso(n.createdAt), system: n.system, position: n.position ? { newPath: n.position.new_path, newLine: n.position.new_line } : null,
+        createdAt: iso(n.createdAt), system: n.system,
+        position: n.position ? { newPath: n.position.new_path, newLine: n.position.new_line, oldPath: n.position.old_path, oldLine: n.position.old_line } : null,
       });
     }
     if (notes.length > 0) out.push({ id: d.id, notes });
@@ -130,12 +132,12 @@ async function issueOrMrPage(w: WebRequest, project: Project, user: User | null,
     }
     return redirect(res, here);
   }
-  const cmp = await app.repos.compare(project, mr.targetBranch, mr.sourceBranch).catch(() => ({ diffs: [] }));
+  const cmp = await compareMergeRequest(app, project, mr).catch(() => ({ diffs: [] }));
   sendHtml(res, 200, renderMergeRequestPage({
     user: user ? pageUser(user) : null, project: { name: project.name, fullPath: project.fullPath, webUrl: web },
     mergeRequest: { iid: mr.iid, title: mr.title, description: mr.description, state: mr.state, sourceBranch: mr.sourceBranch, targetBranch: mr.targetBranch, author: pageUser(app.store.users.get(mr.authorId)), webUrl: `${web}/-/merge_requests/${mr.iid}` },
     discussions: pageDiscussions(app.store, project, mr.discussionIds, level),
-    changes: cmp.diffs.map((d) => ({ path: d.new_path, diff: d.diff })), commentAction: `${here}/notes`, signInUrl: signInUrl(here),
+    changes: cmp.diffs.map((d) => ({ path: d.new_path, oldPath: d.old_path, diff: d.diff })), commentAction: `${here}/notes`, signInUrl: signInUrl(here),
   }));
 }
 

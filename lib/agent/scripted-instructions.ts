@@ -11,6 +11,11 @@
  *   fail: REASON                           stop and report failure
  *   sleep N                                wait N seconds (abortable)
  *   run: COMMAND                           run COMMAND with /bin/sh -c in the workspace
+ *   echo prompt                            answer with the whole prompt it received (tests read it)
+ *   review summary: TEXT                   the summary of a review (see review-block.ts)
+ *   finding PATH:LINE[:old] TEXT           a review finding on LINE of PATH (new side unless `:old`)
+ *
+ * Review instructions make the agent end its reply with the `openhands-review` block.
  *
  * - TEXT runs to the end of its line or instruction. Escapes: `\n` newline, `\t` tab, `\;` a literal
  *   semicolon, `\\` a backslash. Written file content always ends with a newline.
@@ -31,7 +36,10 @@ export type Instruction =
   | { type: "answer"; text: string }
   | { type: "fail"; reason: string }
   | { type: "sleep"; seconds: number }
-  | { type: "run"; command: string };
+  | { type: "run"; command: string }
+  | { type: "echo_prompt" }
+  | { type: "review_summary"; text: string }
+  | { type: "finding"; file: string; line: number; side: "new" | "old"; body: string };
 
 const TASK_HEADING = /^#{1,6}\s*(?:(?:current|new|latest)\s+)?(?:task|follow[- ]?up|request)\b/i;
 const MAX_SLEEP_SECONDS = 3600;
@@ -104,6 +112,11 @@ export function parseInstruction(segment: string): Instruction | null {
     return { type: "sleep", seconds: Math.min(Number(m[1]), MAX_SLEEP_SECONDS) };
   }
   if ((m = /^run:\s*(.+)$/is.exec(s))) return { type: "run", command: unescape(m[1] ?? "").trim() };
+  if (/^echo\s+(?:the\s+)?prompt\.?$/i.test(s)) return { type: "echo_prompt" };
+  if ((m = /^review\s+summary:\s*(.*)$/is.exec(s))) return { type: "review_summary", text: unescape(m[1] ?? "").trim() };
+  if ((m = /^finding\s+(\S+?):(\d+)(?::(old|new))?\s+(.+)$/is.exec(s))) {
+    return { type: "finding", file: cleanPath(m[1] ?? ""), line: Number(m[2]), side: m[3]?.toLowerCase() === "old" ? "old" : "new", body: unescape(m[4] ?? "").trim() };
+  }
   return null;
 }
 

@@ -3,8 +3,9 @@ import { dirname } from "node:path";
 import { outputEvent } from "./events";
 import { LineSplitter, timerMs } from "./process-group";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
+import { renderReviewBlock, REVIEW_REQUEST_LEAD, type ReviewFindingInput } from "./review-block";
 import { spawnSandboxed, SandboxUnavailableError, type LimitHit } from "./sandbox";
-import { parseInstructions, type Instruction } from "./scripted-instructions";
+import { parseInstructions, taskSection, type Instruction } from "./scripted-instructions";
 import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
 
 /**
@@ -34,6 +35,9 @@ function describe(i: Instruction): string {
     case "fail": return "stop with a failure";
     case "sleep": return `wait ${i.seconds} s`;
     case "run": return `run \`${i.command}\``;
+    case "echo_prompt": return "repeat the prompt I received";
+    case "review_summary": return "summarise my review";
+    case "finding": return `note a finding on \`${i.file}\` line ${i.line}`;
   }
 }
 
@@ -76,8 +80,23 @@ async function runCommand(task: AgentTask, command: string, signal: AbortSignal,
   if (limit) throw new LimitStop(limit);
 }
 
+/** The app's review request leads the task; a bare "review" (inside the others' fence) is one too. */
+function isReviewRequest(section: string): boolean {
+  if (section.trimStart().startsWith(REVIEW_REQUEST_LEAD)) return true;
+  const text = section.split(/\r?\n/).filter((l) => !/^<<<(?:BEGIN|END) TEXT WRITTEN BY OTHERS /.test(l)).join("\n");
+  return /^\s*review\b/i.test(text);
+}
+
 async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> {
   const instructions = parseInstructions(task.prompt);
+  if (instructions.length === 0 && isReviewRequest(taskSection(task.prompt))) {
+    // A review request (an automatic review, or a bare `@openhands review`): the test agent reads no
+    // code, so it says so in the review format instead of pretending to have looked.
+    const text = "The test agent (scripted) does not read code, so it has no findings. Tell it what to report with lines such as `finding PATH:LINE TEXT` and `review summary: TEXT`.";
+    const summary = `${text}\n\n${renderReviewBlock({ summary: text, findings: [] })}`;
+    await emit({ kind: "message", text: summary });
+    return { outcome: "answered", summary };
+  }
   if (instructions.length === 0) {
     const summary = "I found no instruction I understand. The test agent follows lines such as `create file PATH with content TEXT`, `append TEXT to PATH`, `delete file PATH`, `answer: TEXT`, `fail: REASON`, `sleep N` and `run: COMMAND`.";
     await emit({ kind: "message", text: summary });
@@ -87,6 +106,8 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
   const signal = AbortSignal.any([task.signal, AbortSignal.timeout(timerMs(task.timeoutMs))]);
   const done: string[] = [];
   const answers: string[] = [];
+  const findings: ReviewFindingInput[] = [];
+  let reviewSummary: string | null = null;
   let mayHaveChanged = false;
   let step = 0;
   await emit({ kind: "message", text: `I will ${instructions.map(describe).join(", then ")}.` });
@@ -147,6 +168,16 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
           await emit({ kind: "message", text: instruction.text });
           answers.push(instruction.text);
           break;
+        case "echo_prompt":
+          await emit({ kind: "message", text: task.prompt });
+          answers.push(`The prompt I received:\n\n${task.prompt}`);
+          break;
+        case "review_summary":
+          reviewSummary = instruction.text;
+          break;
+        case "finding":
+          findings.push({ file: instruction.file, line: instruction.line, side: instruction.side, body: instruction.body });
+          break;
         case "fail":
           await emit({ kind: "error", message: instruction.reason });
           return { outcome: "failed", summary: `I stopped: ${instruction.reason}`, error: instruction.reason };
@@ -172,6 +203,12 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
     return { outcome: "failed", summary: `I stopped on an error: ${message}`, error: message };
   }
 
+  if (reviewSummary !== null || findings.length > 0) {
+    const text = reviewSummary ?? `I have ${findings.length} finding(s).`;
+    const summary = `${[...answers, text].join("\n\n")}\n\n${renderReviewBlock({ summary: text, findings })}`;
+    await emit({ kind: "message", text: summary });
+    return { outcome: "answered", summary };
+  }
   if (mayHaveChanged) {
     const summary = [...done, ...answers].join("\n");
     await emit({ kind: "message", text: `Done. ${summary}` });

@@ -156,6 +156,37 @@ describe("scripted runtime", () => {
   });
 });
 
+describe("scripted review and prompt echo", () => {
+  it("echoes the whole prompt it received", async () => {
+    const prompt = "Repository instructions: be nice.\n\n## Current task\n\necho prompt";
+    const { result } = await run(prompt);
+    expect(result.outcome).toBe("answered");
+    expect(result.summary).toContain("Repository instructions: be nice.");
+  });
+
+  it("ends a review with the openhands-review block holding its findings", async () => {
+    const { result } = await run("## Current task\nreview summary: Fine overall\nfinding src/a.ts:3 Needs a test\nfinding src/a.ts:7:old Why removed?");
+    expect(result.outcome).toBe("answered");
+    const block = /```openhands-review\n([\s\S]*?)\n```/.exec(result.summary)?.[1];
+    expect(JSON.parse(block ?? "null")).toEqual({
+      summary: "Fine overall",
+      findings: [
+        { file: "src/a.ts", line: 3, side: "new", body: "Needs a test" },
+        { file: "src/a.ts", line: 7, side: "old", body: "Why removed?" },
+      ],
+    });
+  });
+});
+
+describe("scripted review without findings", () => {
+  it("answers a bare review request honestly, in the review format", async () => {
+    const { result } = await run("Context\n\n## Current task\n\nreview (automatic review of a new merge request)");
+    expect(result.outcome).toBe("answered");
+    expect(result.summary).toContain("does not read code");
+    expect(result.summary).toMatch(/```openhands-review\n[\s\S]*"findings": \[\]/);
+  });
+});
+
 describe("the test agent's `run:` lines run in the agent sandbox", () => {
   it("see neither the app's directory nor the host's /tmp, and a 4 GB allocation ends the run with the memory limit", async () => {
     const nonce = `${process.pid}-${Date.now()}`;

@@ -17,6 +17,8 @@ export const timelineEventSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("result"), outcome: z.enum(conversationOutcomes), summary: z.string(), changedFiles: z.array(z.string()), upToSeq: z.number().int().optional() }),
   z.object({ kind: z.literal("branch_pushed"), branch: z.string(), url: z.string() }),
   z.object({ kind: z.literal("merge_request"), url: z.string(), iid: z.number().int(), reused: z.boolean() }),
+  /** issue 18: the repository's setup script ran before the agent (its own, collapsible step) */
+  z.object({ kind: z.literal("setup"), script: z.string(), ok: z.boolean(), exitCode: z.number().int().nullable(), output: z.string(), truncated: z.boolean(), durationMs: z.number().int(), timedOut: z.boolean() }),
 ]);
 
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;

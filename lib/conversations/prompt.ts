@@ -21,6 +21,8 @@ export function buildPrompt(
   conversation: Pick<Conversation, "projectPath" | "branch"> & { trigger?: Conversation["trigger"] },
   events: StoredTimelineEvent[],
   promptContext?: string,
+  /** the app's own request for this run (a review): trusted, so never inside the others' fence */
+  appInstructions?: string,
 ): BuiltPrompt {
   const fromGitLab = conversation.trigger === "issue" || conversation.trigger === "merge_request";
   const others = othersBlock();
@@ -57,7 +59,7 @@ export function buildPrompt(
     for (const t of turns) parts.push(t.role === "user" ? `### The user wrote\n\n${userText(t.text)}` : `### You answered\n\n${t.text}`);
   }
   const task = pending.length > 0 ? userText(pending.join("\n\n")) : context ? others.wrap(context) : FALLBACK_TASK;
-  parts.push(`## Current task\n\n${task}`);
+  parts.push(`## Current task\n\n${appInstructions?.trim() ? `${appInstructions.trim()}\n\n` : ""}${task}`);
   return { prompt: parts.join("\n\n"), lastUserSeq };
 }
 

@@ -22,7 +22,11 @@ export interface RunContext {
 }
 export interface RunHooks {
   /** before cloning: extra prompt context (issue text, MR diff, thread…), the project (a fork MR's source; default the conversation's) and branch to clone, and the branch the work goes to */
-  prepare?(ctx: RunContext): Promise<{ promptContext?: string; cloneProjectPath?: string; cloneBranch?: string; workBranch?: string }>;
+  /**
+   * `promptContext` is text written by others on GitLab (the prompt fences it); `appInstructions` is
+   * the app's own request for this run (a review), which must stay outside that fence.
+   */
+  prepare?(ctx: RunContext): Promise<{ promptContext?: string; appInstructions?: string; cloneProjectPath?: string; cloneBranch?: string; workBranch?: string }>;
   /** after the agent ran and the app committed (committedSha null when nothing changed): push, MR, final comment. Must not throw: report failures in the final comment. */
   finish?(ctx: RunContext & { workspace: Workspace }, result: AgentResult & { committedSha: string | null }): Promise<{ pushedBranch?: string | null; mergeRequestUrl?: string | null; summary?: string }>;
   /** the run ended without reaching finish (clone failed, token revoked, crashed, interrupted, cancelled before start): post the final comment with the reason. Must not throw. */

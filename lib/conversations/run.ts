@@ -14,7 +14,9 @@ import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, he
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
+import { runSetupScript, SETUP_SCRIPT } from "@/lib/agent/setup-script";
 import { buildPrompt } from "./prompt";
+import { describeInstructions, readRepositoryInstructions, withRepositoryInstructions } from "./repo-instructions";
 import { describeRunError } from "./run-errors";
 import { runHooks, type RunContext, type RunHooks } from "./run-hooks";
 import { startRunMonitor } from "./run-monitor";
@@ -32,6 +34,8 @@ export interface RunDeps {
   /** parent directory of workspaces and agent homes (default: the OS temp dir) */
   workDir?: string;
   cipher?: CipherKit;
+  /** issue 18: time limit of the repository's setup script (AGENT_SETUP_TIMEOUT; default 600 s) */
+  setupTimeoutMs?: number;
 }
 
 /** The agent's commits: a clear, non-human author; the message names the user and the conversation. */
@@ -164,10 +168,17 @@ class ConversationRun {
     if (!running) throw new Error("run stopped: lost");
     this.conversation = running;
     const history = await listEventsOfKinds(db, this.id, ["user_message", "result"]);
-    const { prompt, lastUserSeq } = buildPrompt(conv, history, prep.promptContext);
-    this.lastUserSeq = lastUserSeq;
+    const built = buildPrompt(conv, history, prep.promptContext, prep.appInstructions);
+    this.lastUserSeq = built.lastUserSeq;
     const redactor = this.redactor;
+    // Issue 18: the repository's instruction files go in front of the prompt, and the timeline says which.
+    const instructions = await readRepositoryInstructions(ws.dir, deps.runtime.id);
+    if (instructions.length > 0) await appendEvent(db, this.id, redactor.event({ kind: "status", text: describeInstructions(instructions) }));
+    const prompt = withRepositoryInstructions(built.prompt, instructions);
     const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
+    // Issue 18: the repository's setup script, in the agent's sandbox, before the agent; a failure fails the run.
+    const setupFailure = await this.runSetup(ws.dir, env);
+    if (setupFailure) return this.conclude({ outcome: "failed", summary: setupFailure, error: setupFailure }, ws, home, startSha, cloneBranch, user.name);
     const result = await this.withHardDeadline(
       deps.runtime.run(
         // The run's sandbox may reach its GitLab instance (issue 12); nothing else of this host.
@@ -178,6 +189,22 @@ class ConversationRun {
       ),
     );
     return this.conclude(result, ws, home, startSha, cloneBranch, user.name);
+  }
+
+  /** Runs `.openhands/setup.sh` when the checkout has one; returns why it failed, or null. */
+  private async runSetup(dir: string, env: Record<string, string>): Promise<string | null> {
+    const setup = await runSetupScript({
+      workspaceDir: dir,
+      env,
+      networkAllow: [urlHostPort(this.baseUrl)],
+      timeoutMs: this.deps.setupTimeoutMs ?? 600_000,
+      signal: this.controller.signal,
+    });
+    if (!setup.ran) return null;
+    const { ok, exitCode, output, truncated, durationMs, timedOut } = setup;
+    await appendEvent(this.db, this.id, this.redactor.event({ kind: "setup", script: SETUP_SCRIPT, ok, exitCode, output, truncated, durationMs, timedOut }));
+    this.throwIfStopped();
+    return setup.reason;
   }
 
   /**
@@ -257,7 +284,10 @@ class ConversationRun {
     if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
     this.finishCalled = true;
     try {
-      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, committedSha });
+      // What the hooks publish on GitLab (answers, review findings) never carries the run's credentials.
+      const summary = this.redactor.text(result.summary);
+      const error = result.error === undefined ? undefined : this.redactor.text(result.error);
+      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, summary, error, committedSha });
     } catch (err) {
       log.error("run hook finish threw", { conversationId: this.id, err });
       return undefined;

@@ -118,8 +118,22 @@ export const mergeRequestHookSchema = z
     user: hookUserSchema,
     project: hookProjectSchema,
     object_attributes: z
-      .object({ id, iid: id, title: z.string(), source_branch: z.string(), target_branch: z.string(), action: z.string().optional() })
+      .object({
+        id,
+        iid: id,
+        title: z.string(),
+        source_branch: z.string(),
+        target_branch: z.string(),
+        action: z.string().optional(),
+        // issue 18 (auto-review): what decides whether a new or ready merge request gets a review
+        state: z.string().optional(),
+        draft: z.boolean().optional(),
+        work_in_progress: z.boolean().optional(),
+        source_project_id: id.optional(),
+        last_commit: z.object({ id: z.string() }).loose().nullish(),
+      })
       .loose(),
+    changes: z.object({ draft: z.object({ previous: z.boolean().nullish(), current: z.boolean().nullish() }).loose().optional() }).loose().optional(),
   })
   .loose();
 

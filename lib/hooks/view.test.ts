@@ -30,6 +30,8 @@ const row = (over: Partial<WebhookInstallation> = {}): WebhookInstallation => ({
   disabledUntil: null,
   coveredProjects: null,
   installedBy: null,
+  autoReviewBy: null,
+  autoReviewAt: null,
   installedAt: new Date(0),
   failedAt: null,
   checkedAt: new Date(0),

@@ -30,6 +30,8 @@ export interface WebhookRow {
   installation_id: string | null;
   hook_id: number | null;
   checked_at: string | null;
+  /** issue 18: "review new merge requests" is on for this resource (its own setting) */
+  auto_review: boolean;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -96,5 +98,6 @@ export function toWebhookRow(
     installation_id: own?.id ?? null,
     hook_id: own?.gitlabHookId ?? null,
     checked_at: iso(source?.checkedAt),
+    auto_review: own?.autoReviewBy != null,
   };
 }

@@ -40,7 +40,8 @@ beforeAll(async () => {
   await createSecret(h.t.handle.db, { userId: h.users.alice!.linked!.userId, name: "ALICE_SECRET", value: A_SECRET });
   await createSecret(h.t.handle.db, { userId: h.users.nora!.linked!.userId, name: "NORA_SECRET", value: B_SECRET });
   // Works for 4 s (long enough for the second comment to arrive), then reports whose token it holds.
-  const whoami = `node -e 'fetch(process.argv[1],{headers:{authorization:"Bearer "+process.env.GITLAB_TOKEN}}).then(r=>r.json()).then(u=>console.log("token of "+u.username))' ${h.gl.sandbox.url}/api/v4/user`;
+  // curl, because it honours the sandbox's HTTP(S)_PROXY (Node 20's fetch does not).
+  const whoami = `curl -sS -H "authorization: Bearer $GITLAB_TOKEN" ${h.gl.sandbox.url}/api/v4/user | node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>console.log("token of "+JSON.parse(s).username))'`;
   h.runDeps.runtime = createRuntime({ runtime: "command", preset: "custom", customCommand: `sleep 4; env | sort; ${whoami}`, customFormat: "text" });
 }, 60_000);
 

@@ -16,7 +16,7 @@ export function markerKey(kind: CommentKind, ...parts: (string | number)[]): str
   return key;
 }
 
-export type CommentKind = "ack" | "final" | "reply" | "refusal" | "followup" | "notice";
+export type CommentKind = "ack" | "final" | "reply" | "refusal" | "followup" | "notice" | "review";
 
 export function marker(key: string): string {
   return `${PREFIX} ${key} -->`;

@@ -10,7 +10,8 @@ import { botIdentity } from "./identity";
 import { checkTriggerPermission } from "./permissions";
 import { replyWithRefusal } from "./refusal";
 import { findActiveConversation, recordOutcome, startTriggeredConversation } from "./start-conversation";
-import { decide, type Trigger } from "./triggers";
+import { processAutoReview } from "./review/auto";
+import { decide, type AutoReviewCandidate, type Trigger } from "./triggers";
 import { confirmTrigger, scopeRefusal } from "./verify-delivery";
 
 /**
@@ -35,12 +36,13 @@ async function loadDelivery(db: Database, id: string): Promise<WebhookDelivery |
 }
 
 /** Re-derives the trigger from the stored payload (the same decision the receiver made). */
-function triggerOf(delivery: WebhookDelivery): { trigger: Trigger } | { ignore: string } {
+function triggerOf(delivery: WebhookDelivery): { trigger: Trigger } | { ignore: string } | { review: AutoReviewCandidate } {
   const kind = eventKindForHeader(delivery.event);
   if (!kind) return { ignore: `unhandled event type: ${delivery.event}` };
   const parsed = parseWebhookEvent(kind, delivery.payload);
   if (!parsed.ok) return { ignore: `stored payload does not match ${delivery.event}: ${parsed.reason}` };
   const decision = decide(parsed.event, { eventUuid: delivery.eventUuid });
+  if (decision.action === "review") return { review: decision.candidate };
   return decision.action === "ignore" ? { ignore: decision.reason } : { trigger: decision.trigger };
 }
 
@@ -67,6 +69,8 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     return { outcome: "ignored", reason: "the webhook installation was removed", conversationId: null };
   }
   const ctx = { baseUrl: installation.baseUrl, eventUuid: delivery.eventUuid };
+  // Issue 18: a merge request opened or marked ready, reviewed only where an owner opted in.
+  if ("review" in derived) return processAutoReview(db, config, delivery, installation, derived.review, ctx);
 
   // The body is only as trusted as its installation's secret: a project outside the installation's
   // project or group is refused before any GitLab call is made for anyone.

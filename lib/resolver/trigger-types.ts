@@ -61,7 +61,25 @@ export interface MergeRequestNoteTrigger extends TriggerBase {
 }
 
 export type Trigger = IssueLabelTrigger | IssueNoteTrigger | MergeRequestNoteTrigger;
-export type Decision = { action: "ignore"; reason: string } | { action: "trigger"; trigger: Trigger };
+
+/**
+ * Issue 18: a merge request that was opened, or marked ready, MAY get an automatic review. Whether it
+ * does depends on the project's or group's setting, which only the worker can read (review/auto.ts);
+ * so it is a decision of its own, not a Trigger: it has no comment and no author acting for it.
+ */
+export interface AutoReviewCandidate {
+  kind: "mr_auto_review";
+  projectId: number;
+  projectPath: string;
+  mergeRequestIid: number;
+  mergeRequestTitle: string;
+  sourceBranch: string;
+  /** one review per head commit, however many events (opened, then ready) announce it */
+  triggerKey: string;
+  why: "opened" | "ready";
+}
+
+export type Decision = { action: "ignore"; reason: string } | { action: "trigger"; trigger: Trigger } | { action: "review"; candidate: AutoReviewCandidate };
 
 export interface DecisionContext {
   /** X-Gitlab-Event-UUID: shared by the project and group hook deliveries of one event */

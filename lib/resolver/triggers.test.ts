@@ -42,7 +42,8 @@ describe("official payloads", () => {
   it("the doc's label example (adds Platform) and the opened example do not trigger", () => {
     expect(decideFor("Issue Hook", fixture("issue_label_added.json"))).toMatchObject({ action: "ignore" });
     expect(decideFor("Issue Hook", fixture("issue_opened.json"))).toMatchObject({ action: "ignore", reason: "issue opened without the openhands label" });
-    expect(decideFor("Merge Request Hook", fixture("merge_request_opened.json"))).toMatchObject({ action: "ignore" });
+    // Opened ready: only a candidate for the opt-in auto-review, which the worker checks.
+    expect(decideFor("Merge Request Hook", fixture("merge_request_opened.json"))).toMatchObject({ action: "review", candidate: { why: "opened" } });
   });
 });
 

@@ -36,6 +36,7 @@ export function runDepsFromEnv(): RunDeps {
     enqueue: processEnqueuer,
     appUrl: env.APP_URL,
     workDir: processWorkDir(),
+    setupTimeoutMs: env.AGENT_SETUP_TIMEOUT * 1000,
   };
 }
 

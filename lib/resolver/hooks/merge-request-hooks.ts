@@ -7,7 +7,10 @@ import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";
 import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "../comments";
 import { mergeRequestContext } from "../prompt-context";
+import { isReviewConversation } from "../review/mode";
+import { reviewInstructions } from "../review/prompt";
 import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
+import { finishReview } from "./review-finish";
 
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
@@ -54,7 +57,8 @@ export const mergeRequestHooks: RunHooks = {
       conv.discussionId ? getDiscussion(api, target, conv.discussionId).then((d) => d.notes) : Promise.resolve([]),
     ]);
     const position = thread.find((n) => n.id === conv.noteId)?.position ?? null;
-    const promptContext = mergeRequestContext({
+    const review = await isReviewConversation(ctx.db, conv.id);
+    const mrContext = mergeRequestContext({
       projectPath: conv.projectPath,
       mr,
       diffs,
@@ -62,16 +66,19 @@ export const mergeRequestHooks: RunHooks = {
       excludeNoteId: conv.noteId,
       position: position ? { path: position.path, line: position.line, oldPath: null, oldLine: position.oldLine } : null,
     });
-    if (!isFork(mr)) return { promptContext, cloneBranch: mr.sourceBranch };
+    // The review request is the app's own instruction: it goes outside the fence around the MR's text.
+    const promptContext = mrContext;
+    const appInstructions = review ? reviewInstructions() : undefined;
+    if (!isFork(mr)) return { promptContext, appInstructions, cloneBranch: mr.sourceBranch };
     // A fork's source branch lives in the fork: clone it from there. When the fork cannot be read
     // (deleted, or private to us), work on the target branch with the diff as context: answers still
     // work, and finish sees that the clone is not the fork and says changes cannot be pushed.
     try {
       const source = await getProject(api, mr.sourceProjectId);
-      return { promptContext, cloneProjectPath: source.pathWithNamespace, cloneBranch: mr.sourceBranch };
+      return { promptContext, appInstructions, cloneProjectPath: source.pathWithNamespace, cloneBranch: mr.sourceBranch };
     } catch (err) {
       log.warn("cannot read the source project of a fork merge request", { conversationId: conv.id, sourceProjectId: mr.sourceProjectId, error: (err as Error).message });
-      return { promptContext, cloneBranch: mr.targetBranch };
+      return { promptContext, appInstructions, cloneBranch: mr.targetBranch };
     }
   },
 
@@ -80,6 +87,8 @@ export const mergeRequestHooks: RunHooks = {
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; summary?: string } = {};
     ctx = withCurrentToken(ctx, await currentOwnerToken(ctx, env.config));
+    // A review publishes findings and never pushes, whatever the agent did to the checkout.
+    if (result.outcome !== "failed" && (await isReviewConversation(ctx.db, conv.id))) return finishReview(ctx, env, result);
     let reply: MergeRequestReply;
     try {
       if (result.outcome === "failed") {

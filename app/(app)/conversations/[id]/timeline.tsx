@@ -106,6 +106,20 @@ function EventItem({ event, at }: { event: TimelineEvent; at: string }) {
           </a>
         </p>
       );
+    case "setup":
+      // The repository's setup script: always one collapsible step, open when it failed.
+      return (
+        <details open={!event.ok} data-testid="setup-step" className={`rounded-md ring-1 ${event.ok ? "ring-slate-200" : "ring-red-300"}`}>
+          <summary className="cursor-pointer px-3 py-1.5 text-xs text-slate-700">
+            Repository setup <code className="font-mono">{event.script}</code> ·{" "}
+            {event.ok ? "done" : event.timedOut ? "timed out" : `failed (exit ${event.exitCode ?? "?"})`} · {Math.round(event.durationMs / 100) / 10} s
+          </summary>
+          <pre className={`max-h-96 overflow-auto whitespace-pre-wrap break-words px-3 py-2 font-mono text-xs ${event.ok ? "bg-slate-800 text-slate-100" : "bg-red-950 text-red-100"}`}>
+            {event.truncated ? "… (earlier output cut)\n" : ""}
+            {event.output || "(no output)"}
+          </pre>
+        </details>
+      );
     case "merge_request":
       return (
         <p className="text-sm text-slate-700">

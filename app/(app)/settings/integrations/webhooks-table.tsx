@@ -4,6 +4,7 @@ import { Fragment, useCallback, useEffect, useState } from "react";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { RecentDeliveries } from "./recent-deliveries";
+import { AutoReviewToggle } from "./auto-review-toggle";
 import { AlertStatus, WebhookStatusBadge } from "./webhook-status";
 
 type Load = { kind: "loading" } | { kind: "error"; code: string; message: string } | { kind: "ready"; rows: WebhookRow[]; total: number; page: number; perPage: number };
@@ -116,6 +117,7 @@ export function WebhooksTable() {
             <th scope="col" className="py-2 pr-4 font-medium">Resource</th>
             <th scope="col" className="py-2 pr-4 font-medium">Type</th>
             <th scope="col" className="py-2 pr-4 font-medium">Status</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Auto-review</th>
             <th scope="col" className="py-2 font-medium">Action</th>
           </tr>
         </thead>
@@ -154,6 +156,9 @@ export function WebhooksTable() {
                     <AlertStatus row={row} />
                     {row.note ? <p className="mt-1 max-w-md text-xs text-slate-500" data-testid={`webhook-note-${key}`}>{row.note}</p> : null}
                   </td>
+                  <td className="py-3 pr-4">
+                    <AutoReviewToggle row={row} testId={`auto-review-${key}`} />
+                  </td>
                   <td className="py-3">
                     <button
                       type="button"
@@ -169,7 +174,7 @@ export function WebhooksTable() {
                 </tr>
                 {open ? (
                   <tr className="border-b border-slate-100 bg-slate-50">
-                    <td colSpan={4} className="px-4 py-3">
+                    <td colSpan={5} className="px-4 py-3">
                       <RecentDeliveries resourceType={row.resource_type} resourceId={row.resource_id} />
                     </td>
                   </tr>

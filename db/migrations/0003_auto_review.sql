@@ -1,0 +1,3 @@
+ALTER TABLE "webhook_installations" ADD COLUMN "auto_review_by" uuid;--> statement-breakpoint
+ALTER TABLE "webhook_installations" ADD COLUMN "auto_review_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "webhook_installations" ADD CONSTRAINT "webhook_installations_auto_review_by_users_id_fk" FOREIGN KEY ("auto_review_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
