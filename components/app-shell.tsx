@@ -30,7 +30,7 @@ export function AppShell({ children, account, banner }: { children: React.ReactN
       </header>
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">{children}</main>
       <footer className="border-t border-slate-200 bg-white py-4 text-center text-xs text-slate-500">
-        Self-hosted · <a className="underline hover:text-slate-700" href="/api/health">status</a>
+        Self-hosted · <Link className="underline hover:text-slate-700" href="/status">status</Link>
       </footer>
     </div>
   );
@@ -48,11 +48,5 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
-  return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-      <p className="font-medium text-slate-800">{title}</p>
-      {children ? <div className="mt-2 text-sm text-slate-600">{children}</div> : null}
-    </div>
-  );
-}
+/** Kept here too for existing imports; the one implementation is in ui/empty-state. */
+export { EmptyState } from "./ui/empty-state";

@@ -5,7 +5,13 @@ export const conversationStatuses = ["queued", "starting", "running", "finished"
 export type ConversationStatus = (typeof conversationStatuses)[number];
 export const conversationTriggers = ["ui", "issue", "merge_request", "api"] as const;
 export type ConversationTrigger = (typeof conversationTriggers)[number];
-export const conversationOutcomes = ["resolved", "not_resolved", "answered", "failed"] as const;
+/**
+ * How a run ended, as people read it. `cancelled` and `timed_out` are outcomes of their own (issue
+ * 17): a cancel is not a failure, and a time-out says what to change (the limit or the task). The
+ * column is plain text, so adding values needs no migration.
+ */
+export const conversationOutcomes = ["resolved", "not_resolved", "answered", "failed", "cancelled", "timed_out"] as const;
+export type ConversationOutcome = (typeof conversationOutcomes)[number];
 
 export const conversations = pgTable(
   "conversations",

@@ -106,16 +106,17 @@ describe("pages", () => {
   it("merge request page shows the diff in <pre> and inline note positions", () => {
     const html = renderMergeRequestPage({
       user: alice, project,
-      mergeRequest: { iid: 3, title: "Add feature", description: "Closes #1", state: "opened", sourceBranch: "feature", targetBranch: "main", author: alice, webUrl: "http://gitlab.test/group/proj/-/merge_requests/3" },
+      mergeRequest: { iid: 3, title: "Add feature", description: "Closes #1", state: "opened", sourceBranch: "feature", targetBranch: "main", author: alice, webUrl: "http://gitlab.test/group/proj/-/merge_requests/3", labels: ["openhands"] },
       discussions: [{ id: "d9", notes: [note(10, "Rename this", { position: { newPath: "src/app.ts", newLine: 4 } }), note(11, "Done")] }],
       changes: [{ path: "src/app.ts", diff: "@@ -1 +1 @@\n-const a = 1;\n+const a = \"<2>\";\n" }],
-      commentAction: "/c", signInUrl: "/s",
+      labelToggles: [{ label: "openhands", present: true }], commentAction: "/c", labelAction: "/l", signInUrl: "/s",
     });
     expect(html).toContain('<pre class="diff"><span class="hunk">@@ -1 +1 @@</span><span class="del">-const a = 1;</span><span class="add">+const a = &quot;&lt;2&gt;&quot;;</span>');
     expect(html).toContain("src/app.ts:4");
     expect(html).toContain('data-testid="note-11"');
     expect(html).toContain("<code>feature</code> into <code>main</code>");
     expect(html).toContain('data-testid="comment-form"');
+    expect(html).toContain("Remove ~openhands");
   });
 
   it("error page shows status and message", () => {
