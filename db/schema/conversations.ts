@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const conversationStatuses = ["queued", "starting", "running", "finished", "failed", "cancelled"] as const;
@@ -39,6 +39,8 @@ export const conversations = pgTable(
     pushedBranch: text("pushed_branch"),
     mergeRequestUrl: text("merge_request_url"),
     runtime: text("runtime"),
+    /** Cloud API `openMergeRequest: true`: push and open a merge request when the run resolves (issue 17) */
+    openMergeRequest: boolean("open_merge_request").notNull().default(false),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),

@@ -16,6 +16,8 @@ export interface LaunchInput {
   branch?: string;
   message?: string;
   trigger: Extract<ConversationTrigger, "ui" | "api">;
+  /** push and open a merge request when the run resolves (Cloud API `openMergeRequest`) */
+  openMergeRequest?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function launchConversation(db: Database, input: LaunchInput, opts:
       branch,
       title,
       trigger: input.trigger,
+      openMergeRequest: input.openMergeRequest ?? false,
     });
     await appendEventLocked(tx, row.id, { kind: "user_message", text: message });
     return row;

@@ -11,7 +11,7 @@ import { AppError } from "@/lib/http/app-error";
 import { appendEvent } from "./events";
 import { applyChanges, ChangesError, clearChanges, getChanges } from "./changes";
 import { getConversation } from "./queries";
-import { AGENT_AUTHOR } from "./run";
+import { AGENT_AUTHOR } from "./agent-author";
 import { isTerminal } from "./status";
 import { workBranchName } from "./work-branch";
 

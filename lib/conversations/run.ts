@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
 import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import { publishIfRequested } from "./auto-publish";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
@@ -33,8 +34,9 @@ export interface RunDeps {
   cipher?: CipherKit;
 }
 
-/** The agent's commits: a clear, non-human author; the message names the user and the conversation. */
-export const AGENT_AUTHOR = { name: "OpenHands", email: "openhands@noreply" };
+// In its own module so publish.ts (which run.ts reaches through auto-publish.ts) need not import run.ts.
+import { AGENT_AUTHOR } from "./agent-author";
+export { AGENT_AUTHOR };
 
 type StopReason = "cancelled" | "shutdown" | "lost";
 
@@ -101,8 +103,9 @@ class ConversationRun {
     let home: Awaited<ReturnType<typeof createAgentHome>> | undefined;
     try {
       home = await createAgentHome(this.deps.workDir);
-      const ended = await this.work(home.dir);
-      return (await finalizeRun(this.db, this.id, ended, this.deps.enqueue))?.status ?? null;
+      const ended = await finalizeRun(this.db, this.id, await this.work(home.dir), this.deps.enqueue);
+      await publishIfRequested(this.db, ended, { oauth: this.deps.oauth, appUrl: this.deps.appUrl, workDir: this.deps.workDir, cipher: this.deps.cipher });
+      return ended?.status ?? null;
     } catch (err) {
       return (await this.fail(err))?.status ?? null;
     } finally {
