@@ -1,12 +1,13 @@
 import { signOutAction } from "@/app/actions/sign-out";
 import type { User } from "@/db/schema";
+import { Button, ButtonLink } from "@/components/ui/button";
 
 export function AccountMenu({ user }: { user: User | null }) {
   if (!user) {
     return (
-      <a href="/sign-in" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+      <ButtonLink href="/sign-in" variant="secondary" size="sm">
         Sign in
-      </a>
+      </ButtonLink>
     );
   }
   return (
@@ -19,9 +20,9 @@ export function AccountMenu({ user }: { user: User | null }) {
         @{user.username}
       </span>
       <form action={signOutAction}>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+        <Button type="submit" variant="secondary" size="sm">
           Sign out
-        </button>
+        </Button>
       </form>
     </div>
   );

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { createApiKeyAction, type CreateApiKeyState } from "@/app/actions/create-api-key";
 import { apiKeyExpiryChoices } from "@/lib/api-keys/expiry-choices";
 import { ApiKeyList, formatUtc, type ApiKeyRow } from "./api-key-list";
+import { Button } from "@/components/ui/button";
 
 export type { ApiKeyRow };
 
@@ -58,14 +59,9 @@ function CreateApiKey() {
           </select>
           {state.fieldErrors?.expiresInDays ? <span className="text-xs text-red-700">{state.fieldErrors.expiresInDays.join(" ")}</span> : null}
         </label>
-        <button
-          type="submit"
-          disabled={pending}
-          data-testid="create-api-key"
-          className="h-10 rounded-md bg-brand-600 px-5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300"
-        >
+        <Button type="submit" disabled={pending} data-testid="create-api-key">
           {pending ? "Creating…" : "Create key"}
-        </button>
+        </Button>
       </form>
       {state.status === "error" && !state.fieldErrors ? (
         <p role="alert" className="mt-3 text-sm text-red-700" data-testid="create-api-key-error">
@@ -103,12 +99,12 @@ function NewKey({ created, onDone }: { created: NonNullable<CreateApiKeyState["c
           onFocus={(e) => e.currentTarget.select()}
           className="h-10 min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 font-mono text-xs"
         />
-        <button type="button" onClick={copy} data-testid="copy-api-key" className="h-10 rounded-md border border-slate-300 bg-white px-4 font-medium hover:bg-slate-100">
+        <Button variant="secondary" onClick={copy} data-testid="copy-api-key">
           {copied === "copied" ? "Copied" : "Copy"}
-        </button>
-        <button type="button" onClick={onDone} data-testid="dismiss-new-api-key" className="h-10 rounded-md px-4 font-medium text-slate-700 hover:bg-slate-100">
+        </Button>
+        <Button variant="ghost" onClick={onDone} data-testid="dismiss-new-api-key">
           Done
-        </button>
+        </Button>
       </div>
       {copied === "failed" ? <p className="mt-2 text-xs text-red-700">Copying was blocked by the browser; select the key and copy it by hand.</p> : null}
     </div>

@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { createSecretAction, type CreateSecretState } from "@/app/actions/create-secret";
+import { Button } from "@/components/ui/button";
 import { SecretList } from "./secret-list";
 
 export interface SecretRow {
@@ -16,8 +17,15 @@ const input = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 
 export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
   const [state, action, pending] = useActionState<CreateSecretState, FormData>(createSecretAction, { status: "idle" });
   const formRef = useRef<HTMLFormElement>(null);
+  // The value lives only in this browser tab: the server never sends it back, so after a
+  // validation error it must not be lost with the form's reset (issue 17). Cleared on success.
+  const [value, setValue] = useState("");
   useEffect(() => {
-    if (state.status === "success") formRef.current?.reset();
+    if (state.status === "success") {
+      formRef.current?.reset();
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- the saved value must leave the page
+      setValue("");
+    }
   }, [state]);
   const fieldError = (name: string) => state.fieldErrors?.[name]?.[0];
   return (
@@ -44,7 +52,7 @@ export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
           </label>
           <label className="text-sm font-medium">
             Value
-            <input name="value" type="password" required autoComplete="new-password" className={input} aria-invalid={fieldError("value") ? true : undefined} />
+            <input name="value" type="password" required autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} className={input} aria-invalid={fieldError("value") ? true : undefined} />
             {fieldError("value") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("value")}</span> : null}
           </label>
           <label className="text-sm font-medium md:col-span-2">
@@ -55,9 +63,9 @@ export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
             <p className={`text-sm ${state.status === "error" ? "text-red-700" : "text-emerald-700"}`} role={state.status === "error" ? "alert" : "status"}>
               {state.message ?? ""}
             </p>
-            <button type="submit" disabled={pending} className="h-9 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300">
+            <Button type="submit" disabled={pending}>
               {pending ? "Saving…" : "Add secret"}
-            </button>
+            </Button>
           </div>
         </form>
       </section>
