@@ -7,7 +7,7 @@ import type { ConversationOutcome, ConversationStatus } from "@/db/schema";
  */
 export type Verdict = "queued" | "starting" | "running" | "resolved" | "answered" | "not_resolved" | "failed" | "cancelled" | "timed_out";
 
-export type VerdictTone = "neutral" | "info" | "success" | "warning" | "danger" | "muted";
+export type VerdictTone = "neutral" | "info" | "success" | "warning" | "danger" | "muted" | "brand";
 
 export const verdictLabel: Record<Verdict, string> = {
   queued: "Queued",
@@ -26,7 +26,7 @@ export const verdictTone: Record<Verdict, VerdictTone> = {
   starting: "info",
   running: "info",
   resolved: "success",
-  answered: "success",
+  answered: "brand",
   not_resolved: "warning",
   failed: "danger",
   cancelled: "muted",
