@@ -160,13 +160,12 @@ export function AsyncCombobox<T>(props: Props<T>) {
         {/* Not portalled: the content stays inside the picker's element (tests scope to it), and
             the page has no overflow-hidden ancestors that would clip it. */}
         <Popover.Content align="start" sideOffset={4} className="z-30 w-[var(--radix-popover-trigger-width)] min-w-64 rounded-md border border-slate-200 bg-white shadow-lg" onOpenAutoFocus={(e) => e.preventDefault()}>
-          <Command shouldFilter={false} label={props.label} loop>
+          <Command shouldFilter={false} label={`Search: ${props.label}`} loop>
             <Command.Input
               autoFocus
               value={query}
               onValueChange={setQuery}
               placeholder={props.placeholder}
-              aria-label={`Search: ${props.label}`}
               className="h-10 w-full border-b border-slate-200 px-3 text-sm outline-none"
               onKeyDown={(e) => {
                 if (e.key === "Enter" && !loading && items.length === 0) e.preventDefault();

@@ -1,28 +1,15 @@
 import { getEnv } from "@/lib/env";
 import { PRESETS } from "@/lib/agent/presets";
 import { DEMO_ISSUE } from "./seed-data";
+import type { AgentIntro, TryIt } from "./try-it-shared";
+
+export type { AgentIntro, TryIt } from "./try-it-shared";
 
 /**
  * What the home page says about the configured agent, and in demo mode the "Try it" panel (issue
  * 17: the first example suggested a task the test agent cannot do, and nothing said it was a test
  * agent). The examples use only the test agent's grammar (lib/agent/scripted-instructions.ts).
  */
-export interface AgentIntro {
-  kind: "scripted" | "command";
-  /** "Test agent", "Codex CLI", … */
-  name: string;
-  placeholder: string;
-}
-
-export interface TryIt {
-  /** the demo repository the examples run on */
-  repository: string;
-  examples: { label: string; task: string; expect: string }[];
-  issue: { url: string; label: string };
-}
-
-export const TEST_AGENT_GRAMMAR = ["create file PATH with content TEXT", "append TEXT to PATH", "delete file PATH", "answer: TEXT", "fail: REASON", "sleep N"];
-
 export function agentIntro(): AgentIntro {
   const env = getEnv();
   if (env.AGENT_RUNTIME === "scripted") {

@@ -8,7 +8,7 @@ import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
-import type { AgentIntro, TryIt } from "@/lib/demo/try-it";
+import type { AgentIntro, TryIt } from "@/lib/demo/try-it-shared";
 import { TryItPanel } from "./try-it-panel";
 
 export interface RepoOption {

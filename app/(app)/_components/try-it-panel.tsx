@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { TEST_AGENT_GRAMMAR, type AgentIntro, type TryIt } from "@/lib/demo/try-it";
+import { TEST_AGENT_GRAMMAR, type AgentIntro, type TryIt } from "@/lib/demo/try-it-shared";
 
 /**
  * Demo mode's first steps: tasks the configured agent can really do, one click each, and the
