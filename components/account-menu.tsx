@@ -17,7 +17,7 @@ export function AccountMenu({ user }: { user: User | null }) {
         <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-brand-100 text-xs font-semibold text-brand-700">
           {user.name.slice(0, 1).toUpperCase()}
         </span>
-        @{user.username}
+        <span className="hidden sm:inline">@{user.username}</span>
       </span>
       <form action={signOutAction}>
         <Button type="submit" variant="secondary" size="sm">
