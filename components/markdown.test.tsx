@@ -13,6 +13,10 @@ describe("Markdown", () => {
     expect(out).toMatch(/checked=""/);
   });
 
+  it("keeps the line breaks of a task written one instruction per line", () => {
+    expect(html("create file a.txt\nfail: stop")).toContain("create file a.txt<br/>");
+  });
+
   it("never turns untrusted text into markup", () => {
     const out = html('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [data](data:text/html,<b>x</b>)');
     expect(out).not.toContain("<script");

@@ -1,9 +1,10 @@
 import ReactMarkdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 
 /**
  * Markdown from agents and users, through react-markdown + remark-gfm (tables, task lists,
- * strikethrough, autolinks). Safety: agent text derives from untrusted issue text, so nothing here
+ * strikethrough, autolinks) + remark-breaks. Safety: agent text derives from untrusted issue text, so nothing here
  * turns text into markup. react-markdown builds React elements (never innerHTML), shows raw HTML as
  * literal text, and its default URL transform drops `javascript:` and other unsafe link targets.
  * HTML comments vanish, as on GitLab, because the bot hides machine-readable markers in them.
@@ -35,7 +36,9 @@ function remarkDropHtmlComments() {
   return (tree: MdNode) => strip(tree);
 }
 
-const remarkPlugins = [remarkGfm, remarkDropHtmlComments];
+// remark-breaks: a newline is a line break, as on GitLab, so a task written one instruction per
+// line reads as it was written.
+const remarkPlugins = [remarkGfm, remarkBreaks, remarkDropHtmlComments];
 
 export function Markdown({ text, className = "" }: { text: string; className?: string }) {
   return (

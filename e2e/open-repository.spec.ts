@@ -54,8 +54,8 @@ test.describe("sign in with GitLab and Open Repository (demo sandbox)", () => {
     await home.goto();
     await home.task.focus();
     await page.keyboard.type("answer: chosen with the keyboard");
-    // Shift+Tab from the task goes back to Launch, the branch picker, then the repository picker.
-    await home.repository.focus();
+    // Tab order: the task, the repository picker, the branch picker, Launch.
+    await page.keyboard.press("Tab");
     await expect(home.repository).toBeFocused();
     await page.keyboard.press("ArrowDown");
     await expect(home.search("Repository")).toBeFocused();

@@ -97,6 +97,26 @@ export function OpenRepositoryClient({ agent, tryIt }: { agent: AgentIntro; tryI
     <div className="space-y-6">
       {tryIt ? <TryItPanel tryIt={tryIt} agent={agent} onExample={(t) => void applyExample(t)} /> : null}
       <form action={formAction} className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] md:items-start" data-testid="open-repository-form">
+        <div className="md:col-span-3">
+          <label htmlFor="launch-message" className="mb-1 block text-sm font-medium text-slate-700">
+            What should the agent do?
+          </label>
+          <Textarea
+            id="launch-message"
+            name="message"
+            rows={3}
+            value={task}
+            onChange={(e) => setTask(e.target.value)}
+            data-testid="launch-message"
+            placeholder={agent.placeholder}
+            aria-invalid={taskError ? true : undefined}
+            aria-describedby="launch-hint"
+          />
+          <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500" id="launch-hint">
+            <span data-testid="launch-blocker">{blocker && repo && branch ? blocker : agent.kind === "scripted" ? "The test agent follows plain instructions (see Try it above)." : `Runs ${agent.name}.`}</span>
+            <MessageLength length={task.length} />
+          </div>
+        </div>
         <AsyncCombobox<RepoOption>
           testId="repository-picker"
           label="Repository"
@@ -143,26 +163,6 @@ export function OpenRepositoryClient({ agent, tryIt }: { agent: AgentIntro; tryI
           <Button type="submit" disabled={pending || blocker !== null} disabledReason={blocker} className="w-full md:w-auto" data-testid="launch-button">
             {pending ? "Launching…" : "Launch"}
           </Button>
-        </div>
-        <div className="md:col-span-3">
-          <label htmlFor="launch-message" className="mb-1 block text-sm font-medium text-slate-700">
-            What should the agent do?
-          </label>
-          <Textarea
-            id="launch-message"
-            name="message"
-            rows={3}
-            value={task}
-            onChange={(e) => setTask(e.target.value)}
-            data-testid="launch-message"
-            placeholder={agent.placeholder}
-            aria-invalid={taskError ? true : undefined}
-            aria-describedby="launch-hint"
-          />
-          <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500" id="launch-hint">
-            <span data-testid="launch-blocker">{blocker && repo && branch ? blocker : agent.kind === "scripted" ? "The test agent follows plain instructions (see Try it above)." : `Runs ${agent.name}.`}</span>
-            <MessageLength length={task.length} />
-          </div>
         </div>
         <input type="hidden" name="projectId" value={repo?.id ?? ""} />
         <input type="hidden" name="branch" value={branch?.name ?? ""} />

@@ -86,7 +86,7 @@ export function ConversationClient(props: { conversation: ConversationView; init
     <article className="space-y-6">
       <header className="rounded-lg border border-slate-200 bg-white p-5" data-testid="conversation-header">
         <div className="flex flex-wrap items-start justify-between gap-3">
-          <h1 className="min-w-0 flex-1 break-words text-xl font-semibold">{c.title || "Conversation"}</h1>
+          <h1 className="w-full min-w-0 break-words text-xl font-semibold sm:w-auto sm:flex-1">{c.title || "Conversation"}</h1>
           <div className="flex items-center gap-2">
             {props.isTestAgent ? (
               <Badge tone="warning" data-testid="test-agent-label" title="AGENT_RUNTIME=scripted: a deterministic agent for tests and demos">

@@ -42,7 +42,7 @@ export function ResultPanel({ conversation: c }: { conversation: ConversationVie
         <h2 className="font-semibold" data-testid="conversation-outcome" data-verdict={verdict}>
           {verdictLabel[verdict]}
         </h2>
-        <p className="text-sm text-slate-600">{verdictSentence[verdict]}</p>
+        {ended && c.error ? null : <p className="text-sm text-slate-600">{verdictSentence[verdict]}</p>}
       </div>
       {ended && c.error ? (
         <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="conversation-error">
@@ -55,7 +55,7 @@ export function ResultPanel({ conversation: c }: { conversation: ConversationVie
 
       {c.conversationFiles.length > 0 ? (
         <div className="mt-4 text-sm text-slate-700">
-          <p className="font-medium">{ended ? "Files changed before the run stopped, in this conversation" : "Files this conversation changed"}</p>
+          <p className="font-medium">{ended ? "Changed before the run stopped" : "Files this conversation changed"}</p>
           <FileList files={c.conversationFiles} testId="conversation-files" />
         </div>
       ) : (

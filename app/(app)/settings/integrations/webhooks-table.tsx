@@ -13,7 +13,7 @@ type Load = { kind: "loading" } | { kind: "error"; code: string; message: string
 /** Why Reinstall is disabled for this row, in words (null: it is enabled). */
 function reinstallBlocker(row: WebhookRow, running: string | null, succeeded: boolean): string | null {
   if (succeeded) return "Reinstalled.";
-  if (row.status === "installed") return "Installed. To reinstall, delete the webhook in GitLab first.";
+  if (row.status === "installed") return "Installed; delete it in GitLab to reinstall.";
   if (!row.can_manage) return row.error ?? "Needs Owner or Maintainer access in GitLab.";
   if (running !== null) return "Another reinstall is running.";
   return null;
