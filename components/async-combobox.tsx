@@ -78,7 +78,8 @@ export function AsyncCombobox<T>(props: Props<T>) {
       try {
         const result = await fetchPage(search, page, c.signal);
         if (seq !== requestSeq.current) return;
-        setItems((prev) => (page === 1 ? result.items : [...prev, ...result.items]));
+        const fresh = result.items;
+        setItems((prev) => (page === 1 ? fresh : [...prev, ...fresh]));
         setNextPage(result.nextPage);
       } catch (err) {
         if (c.signal.aborted || seq !== requestSeq.current) return;

@@ -31,7 +31,10 @@ async function getPage<T>(url: string, signal: AbortSignal): Promise<Page<T>> {
     const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new FetchPageError(error?.message ?? `Request failed (${res.status}).`, error?.code ?? "http_error");
   }
-  return body as Page<T>;
+  // Anything but a page (an HTML error page, an empty body) is an error the picker shows, never a crash.
+  const page = body as Partial<Page<T>> | null;
+  if (!page || !Array.isArray(page.items)) throw new FetchPageError(`GitLab's answer could not be read (${res.status}). Try again.`, "bad_response");
+  return { items: page.items, nextPage: typeof page.nextPage === "number" ? page.nextPage : null };
 }
 
 const visibilityTone: Record<string, BadgeTone> = { private: "neutral", internal: "warning", public: "success" };
