@@ -19,6 +19,7 @@ const filters = z.object({
   cursor: z.string().max(200).optional().catch(undefined),
 });
 
+const statusFilterWords = { queued: "Queued", starting: "Starting", running: "Running", finished: "Finished", failed: "Failed", cancelled: "Cancelled" } as const;
 const triggerFilterWords = { ui: "App", issue: "Issue", merge_request: "Merge request", api: "API" } as const;
 
 function href(params: Record<string, string | undefined>) {
@@ -41,16 +42,16 @@ export default async function ConversationsPage({ searchParams }: { searchParams
       <div className="mb-4 flex flex-wrap items-center gap-2" aria-label="Filters">
         <span className="text-xs font-medium uppercase text-slate-500">Status</span>
         <Link className={chip(!f.status)} href={href({ trigger: f.trigger })}>
-          all
+          All
         </Link>
         {conversationStatuses.map((s) => (
           <Link key={s} className={chip(f.status === s)} href={href({ status: s, trigger: f.trigger })}>
-            {s}
+            {statusFilterWords[s]}
           </Link>
         ))}
         <span className="ml-4 text-xs font-medium uppercase text-slate-500">Trigger</span>
         <Link className={chip(!f.trigger)} href={href({ status: f.status })}>
-          all
+          All
         </Link>
         {conversationTriggers.map((t) => (
           <Link key={t} className={chip(f.trigger === t)} href={href({ status: f.status, trigger: t })}>
