@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
 import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import { AGENT_AUTHOR } from "./agent-author";
 import { publishIfRequested } from "./auto-publish";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
@@ -35,7 +36,6 @@ export interface RunDeps {
 }
 
 // In its own module so publish.ts (which run.ts reaches through auto-publish.ts) need not import run.ts.
-import { AGENT_AUTHOR } from "./agent-author";
 export { AGENT_AUTHOR };
 
 type StopReason = "cancelled" | "shutdown" | "lost";
