@@ -5,6 +5,7 @@ import { createApiKeyAction, type CreateApiKeyState } from "@/app/actions/create
 import { apiKeyExpiryChoices } from "@/lib/api-keys/expiry-choices";
 import { ApiKeyList, formatUtc, type ApiKeyRow } from "./api-key-list";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 
 export type { ApiKeyRow };
 
@@ -36,15 +37,7 @@ function CreateApiKey() {
       <form action={formAction} className="mt-4 grid gap-4 md:grid-cols-[2fr_1fr_auto] md:items-end" data-testid="create-api-key-form">
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Name</span>
-          <input
-            name="name"
-            required
-            maxLength={100}
-            placeholder="e.g. CI pipeline"
-            data-testid="api-key-name"
-            aria-invalid={state.fieldErrors?.name ? true : undefined}
-            className="h-10 rounded-md border border-slate-300 px-3 focus:border-brand-500 focus:outline-none"
-          />
+          <Input name="name" required maxLength={100} placeholder="e.g. CI pipeline" data-testid="api-key-name" aria-invalid={state.fieldErrors?.name ? true : undefined} />
           {state.fieldErrors?.name ? <span className="text-xs text-red-700">{state.fieldErrors.name.join(" ")}</span> : null}
         </label>
         <label className="grid gap-1 text-sm">

@@ -5,6 +5,7 @@ import { deleteSecretAction, type DeleteSecretState } from "@/app/actions/delete
 import { updateSecretAction, type UpdateSecretState } from "@/app/actions/update-secret";
 import type { SecretRow } from "./secrets-client";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 
 /** "2026-03-01 14:05 UTC": the same text on the server and in the browser, so hydration matches. */
 const formatUtc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
@@ -62,11 +63,11 @@ function SecretItem({ secret: s }: { secret: SecretRow }) {
           <input type="hidden" name="id" value={s.id} />
           <label className="text-xs font-medium">
             New value <span className="font-normal text-slate-500">(empty keeps the current one)</span>
-            <input name="value" type="password" autoComplete="new-password" className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            <Input name="value" type="password" autoComplete="new-password" className="mt-1 font-normal" />
           </label>
           <label className="text-xs font-medium">
             Description
-            <input name="description" defaultValue={s.description} maxLength={500} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            <Input name="description" defaultValue={s.description} maxLength={500} className="mt-1 font-normal" />
           </label>
           <span className="flex gap-2">
             <Button variant="ghost" size="sm" onClick={() => setMode("view")}>

@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { createSecretAction, type CreateSecretState } from "@/app/actions/create-secret";
 import { Button } from "@/components/ui/button";
 import { SecretList } from "./secret-list";
+import { Input } from "@/components/ui/input";
 
 export interface SecretRow {
   id: string;
@@ -12,7 +13,6 @@ export interface SecretRow {
   updatedAt: string;
 }
 
-const input = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500";
 
 export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
   const [state, action, pending] = useActionState<CreateSecretState, FormData>(createSecretAction, { status: "idle" });
@@ -47,17 +47,17 @@ export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
         <form ref={formRef} action={action} className="mt-4 grid gap-3 md:grid-cols-[1fr_1fr]" data-testid="secret-form">
           <label className="text-sm font-medium">
             Name
-            <input name="name" defaultValue={state.input?.name} required maxLength={100} autoComplete="off" spellCheck={false} placeholder="MY_API_KEY" className={`${input} font-mono`} aria-invalid={fieldError("name") ? true : undefined} />
+            <Input name="name" defaultValue={state.input?.name} required maxLength={100} autoComplete="off" spellCheck={false} placeholder="MY_API_KEY" className="mt-1 font-mono font-normal" aria-invalid={fieldError("name") ? true : undefined} />
             {fieldError("name") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("name")}</span> : null}
           </label>
           <label className="text-sm font-medium">
             Value
-            <input name="value" type="password" required autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} className={input} aria-invalid={fieldError("value") ? true : undefined} />
+            <Input name="value" type="password" required autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} className="mt-1 font-normal" aria-invalid={fieldError("value") ? true : undefined} />
             {fieldError("value") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("value")}</span> : null}
           </label>
           <label className="text-sm font-medium md:col-span-2">
             Description <span className="font-normal text-slate-500">(optional)</span>
-            <input name="description" defaultValue={state.input?.description} maxLength={500} className={input} />
+            <Input name="description" defaultValue={state.input?.description} maxLength={500} className="mt-1 font-normal" />
           </label>
           <div className="flex items-center justify-between gap-3 md:col-span-2">
             <p className={`text-sm ${state.status === "error" ? "text-red-700" : "text-emerald-700"}`} role={state.status === "error" ? "alert" : "status"}>
