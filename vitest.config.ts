@@ -17,7 +17,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "e2e/gitlab-sandbox/**/*.test.ts", "e2e/model-sandbox/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "components/**/*.test.tsx", "e2e/gitlab-sandbox/**/*.test.ts", "e2e/model-sandbox/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 20_000,
         },

@@ -1,12 +1,13 @@
 import { signOutAction } from "@/app/actions/sign-out";
 import type { User } from "@/db/schema";
+import { Button, ButtonLink } from "@/components/ui/button";
 
 export function AccountMenu({ user }: { user: User | null }) {
   if (!user) {
     return (
-      <a href="/sign-in" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+      <ButtonLink href="/sign-in" variant="secondary" size="sm">
         Sign in
-      </a>
+      </ButtonLink>
     );
   }
   return (
@@ -16,12 +17,12 @@ export function AccountMenu({ user }: { user: User | null }) {
         <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-brand-100 text-xs font-semibold text-brand-700">
           {user.name.slice(0, 1).toUpperCase()}
         </span>
-        @{user.username}
+        <span className="hidden sm:inline">@{user.username}</span>
       </span>
       <form action={signOutAction}>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+        <Button type="submit" variant="secondary" size="sm">
           Sign out
-        </button>
+        </Button>
       </form>
     </div>
   );

@@ -13,10 +13,11 @@ export function AppShell({ children, account, banner }: { children: React.ReactN
     <div className="flex min-h-screen flex-col">
       {banner}
       <header className="border-b border-slate-200 bg-white" data-testid="app-header">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-          <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+        {/* On a phone the brand keeps only its mark and the account its initial, so the bar fits 390 px. */}
+        <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 sm:gap-x-6">
+          <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900" aria-label="OpenHands for GitLab, home">
             <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-600 text-sm text-white">OH</span>
-            <span>OpenHands for GitLab</span>
+            <span className="hidden md:inline">OpenHands for GitLab</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
             {nav.map((item) => (
@@ -28,9 +29,9 @@ export function AppShell({ children, account, banner }: { children: React.ReactN
           <div className="ml-auto flex items-center gap-3 text-sm">{account}</div>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">{children}</main>
+      <main className="mx-auto w-full min-w-0 max-w-6xl flex-1 px-4 py-6 sm:py-8">{children}</main>
       <footer className="border-t border-slate-200 bg-white py-4 text-center text-xs text-slate-500">
-        Self-hosted · <a className="underline hover:text-slate-700" href="/api/health">status</a>
+        Self-hosted · <Link className="underline hover:text-slate-700" href="/status">status</Link>
       </footer>
     </div>
   );
@@ -48,11 +49,5 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
-  return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-      <p className="font-medium text-slate-800">{title}</p>
-      {children ? <div className="mt-2 text-sm text-slate-600">{children}</div> : null}
-    </div>
-  );
-}
+/** Kept here too for existing imports; the one implementation is in ui/empty-state. */
+export { EmptyState } from "./ui/empty-state";

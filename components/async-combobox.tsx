@@ -1,5 +1,7 @@
 "use client";
 
+import * as Popover from "@radix-ui/react-popover";
+import { Command } from "cmdk";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 export interface Page<T> {
@@ -19,6 +21,8 @@ export class FetchPageError extends Error {
 interface Props<T> {
   label: string;
   placeholder: string;
+  /** shown on the closed picker when nothing is chosen */
+  emptyValueText?: string;
   /** fetches one page for a search; the signal is aborted when a newer search supersedes it */
   fetchPage: (search: string, page: number, signal: AbortSignal) => Promise<Page<T>>;
   getKey: (item: T) => string;
@@ -26,8 +30,11 @@ interface Props<T> {
   renderItem?: (item: T) => React.ReactNode;
   value: T | null;
   onChange: (item: T | null) => void;
-  emptyText: string;
+  /** what the list says when a search matches nothing; gets the search text */
+  emptyText: (search: string) => string;
   disabled?: boolean;
+  /** why the picker is disabled, said next to it */
+  disabledReason?: string;
   /** renders the error of a failed load (a Retry button is added after it) */
   renderError?: (error: FetchPageError) => React.ReactNode;
   testId?: string;
@@ -36,10 +43,17 @@ interface Props<T> {
 }
 
 const DEBOUNCE_MS = 250;
+const LOAD_MORE = "__load_more__";
 
 /**
- * A combobox whose options come from the server: typing searches GitLab (debounced, cancelling
- * stale requests), scrolling to the end loads the next page. It never loads everything up front.
+ * A picker whose options come from the server, on cmdk (list, filtering off, keyboard navigation,
+ * ARIA) in a Radix popover (focus management, Escape, outside click, return of focus to the
+ * trigger). Replaces a hand-made combobox that closed on blur after a timer (issue 17).
+ * - Typing searches GitLab, debounced; every newer search or closing the picker aborts the request
+ *   in flight, and a stale answer is never shown.
+ * - Pages load when the list is scrolled to its end, or with the "Load more" option (keyboard).
+ * - The typed text is only a search: the value is always one of GitLab's answers, shown on the
+ *   trigger, so a typo can never silently launch on another branch.
  */
 export function AsyncCombobox<T>(props: Props<T>) {
   const { fetchPage, getKey, getLabel, value, onChange, sourceKey } = props;
@@ -50,10 +64,7 @@ export function AsyncCombobox<T>(props: Props<T>) {
   const [nextPage, setNextPage] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<FetchPageError | null>(null);
-  const [active, setActive] = useState(0);
   const controller = useRef<AbortController | null>(null);
-  const listRef = useRef<HTMLUListElement>(null);
-  const sentinel = useRef<HTMLLIElement>(null);
   const requestSeq = useRef(0);
 
   const load = useCallback(
@@ -67,9 +78,9 @@ export function AsyncCombobox<T>(props: Props<T>) {
       try {
         const result = await fetchPage(search, page, c.signal);
         if (seq !== requestSeq.current) return;
-        setItems((prev) => (page === 1 ? result.items : [...prev, ...result.items]));
+        const fresh = result.items;
+        setItems((prev) => (page === 1 ? fresh : [...prev, ...fresh]));
         setNextPage(result.nextPage);
-        if (page === 1) setActive(0);
       } catch (err) {
         if (c.signal.aborted || seq !== requestSeq.current) return;
         setError(err instanceof FetchPageError ? err : new FetchPageError("Could not load results. Check your connection and try again.", "network"));
@@ -80,30 +91,21 @@ export function AsyncCombobox<T>(props: Props<T>) {
     [fetchPage],
   );
 
-  const retry = useCallback(() => void load(query, 1), [load, query]);
-
   // Search as you type, debounced; a new source (another project) starts over.
   useEffect(() => {
-    if (!open) return;
+    if (!open) {
+      controller.current?.abort();
+      return;
+    }
     const t = setTimeout(() => void load(query, 1), query ? DEBOUNCE_MS : 0);
     return () => clearTimeout(t);
   }, [query, open, load, sourceKey]);
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  // Infinite scroll: when the sentinel at the end of the list becomes visible, fetch the next page.
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!open || !el || nextPage === null) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting) && !loading) void load(query, nextPage);
-      },
-      { root: listRef.current, rootMargin: "40px" },
-    );
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [open, nextPage, loading, load, query, items.length]);
+  const loadMore = useCallback(() => {
+    if (nextPage !== null && !loading) void load(query, nextPage);
+  }, [nextPage, loading, load, query]);
 
   function choose(item: T) {
     onChange(item);
@@ -111,89 +113,111 @@ export function AsyncCombobox<T>(props: Props<T>) {
     setQuery("");
   }
 
-  function onKeyDown(e: React.KeyboardEvent<HTMLInputElement>) {
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      setOpen(true);
-      setActive((a) => Math.min(a + 1, Math.max(items.length - 1, 0)));
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
-    } else if (e.key === "Enter" && open && items[active]) {
-      e.preventDefault();
-      choose(items[active]);
-    } else if (e.key === "Escape") {
-      setOpen(false);
-    }
-  }
-
-  const listId = `${id}-list`;
+  const labelId = `${id}-label`;
+  const reasonId = `${id}-reason`;
   return (
-    <div className="relative" data-testid={props.testId}>
-      <label htmlFor={`${id}-input`} className="mb-1 block text-sm font-medium text-slate-700">
+    <div data-testid={props.testId} className="min-w-0">
+      <span id={labelId} className="mb-1 block text-sm font-medium text-slate-700">
         {props.label}
-      </label>
-      <input
-        id={`${id}-input`}
-        role="combobox"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={open && items[active] ? `${id}-opt-${active}` : undefined}
-        disabled={props.disabled}
-        autoComplete="off"
-        className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100 disabled:bg-slate-100 disabled:text-slate-400"
-        placeholder={value ? getLabel(value) : props.placeholder}
-        value={open ? query : value ? getLabel(value) : ""}
-        onFocus={() => setOpen(true)}
-        onClick={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
-        onChange={(e) => {
-          setQuery(e.target.value);
-          setOpen(true);
+      </span>
+      <Popover.Root
+        open={open}
+        onOpenChange={(o) => {
+          setOpen(o);
+          if (!o) setQuery("");
         }}
-        onKeyDown={onKeyDown}
-      />
-      {open ? (
-        <ul
-          id={listId}
-          ref={listRef}
-          role="listbox"
-          aria-label={props.label}
-          aria-busy={loading}
-          className="absolute z-20 mt-1 max-h-72 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg"
-        >
-          {items.map((item, i) => (
-            <li
-              key={getKey(item)}
-              id={`${id}-opt-${i}`}
-              role="option"
-              aria-selected={value ? getKey(value) === getKey(item) : false}
-              className={`cursor-pointer px-3 py-2 ${i === active ? "bg-brand-50" : ""}`}
-              onMouseEnter={() => setActive(i)}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => choose(item)}
+      >
+        <Popover.Trigger asChild disabled={props.disabled}>
+          {/* Radix's trigger adds aria-controls (the content's id) while the popover is open. */}
+          <button
+            type="button"
+            // eslint-disable-next-line jsx-a11y/role-has-required-aria-props -- aria-controls comes from Radix
+            role="combobox"
+            aria-expanded={open}
+            aria-labelledby={labelId}
+            aria-describedby={props.disabled && props.disabledReason ? reasonId : undefined}
+            data-testid={props.testId ? `${props.testId}-trigger` : undefined}
+            onKeyDown={(e) => {
+              if (e.key === "ArrowDown" && !open) {
+                e.preventDefault();
+                setOpen(true);
+              }
+            }}
+            className="flex h-10 w-full items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 disabled:cursor-not-allowed disabled:bg-slate-100 disabled:text-slate-500"
+          >
+            <span className={`min-w-0 truncate ${value ? "text-slate-900" : "text-slate-500"}`} data-testid={props.testId ? `${props.testId}-value` : undefined}>
+              {value ? getLabel(value) : (props.emptyValueText ?? props.placeholder)}
+            </span>
+            <span aria-hidden className="text-slate-400">
+              ▾
+            </span>
+          </button>
+        </Popover.Trigger>
+        {props.disabled && props.disabledReason ? (
+          <span id={reasonId} className="mt-1 block text-xs text-slate-500">
+            {props.disabledReason}
+          </span>
+        ) : null}
+        {/* Not portalled: the content stays inside the picker's element (tests scope to it), and
+            the page has no overflow-hidden ancestors that would clip it. */}
+        <Popover.Content align="start" sideOffset={4} className="z-30 w-[var(--radix-popover-trigger-width)] min-w-64 rounded-md border border-slate-200 bg-white shadow-lg" onOpenAutoFocus={(e) => e.preventDefault()}>
+          <Command shouldFilter={false} label={`Search: ${props.label}`} loop>
+            <Command.Input
+              autoFocus
+              value={query}
+              onValueChange={setQuery}
+              placeholder={props.placeholder}
+              className="h-10 w-full border-b border-slate-200 px-3 text-sm outline-none"
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && !loading && items.length === 0) e.preventDefault();
+              }}
+            />
+            <Command.List
+              className="max-h-72 overflow-auto py-1 text-sm"
+              aria-busy={loading}
+              onScroll={(e) => {
+                const el = e.currentTarget;
+                if (el.scrollTop + el.clientHeight >= el.scrollHeight - 40) loadMore();
+              }}
             >
-              {props.renderItem ? props.renderItem(item) : getLabel(item)}
-            </li>
-          ))}
-          {nextPage !== null ? <li ref={sentinel} aria-hidden className="h-1" /> : null}
-          {loading ? (
-            <li className="px-3 py-2 text-slate-500" role="status">
-              Loading…
-            </li>
-          ) : null}
-          {!loading && !error && items.length === 0 ? <li className="px-3 py-2 text-slate-500">{props.emptyText}</li> : null}
-          {error ? (
-            <li className="px-3 py-2 text-red-700" role="alert" onMouseDown={(e) => e.preventDefault()}>
-              {props.renderError ? props.renderError(error) : error.message}{" "}
-              <button type="button" className="underline" onClick={retry}>
-                Retry
-              </button>
-            </li>
-          ) : null}
-        </ul>
-      ) : null}
+              {items.map((item) => (
+                <Command.Item
+                  key={getKey(item)}
+                  value={getKey(item)}
+                  onSelect={() => choose(item)}
+                  aria-label={getLabel(item)}
+                  className="cursor-pointer px-3 py-2 data-[selected=true]:bg-brand-50"
+                >
+                  {props.renderItem ? props.renderItem(item) : getLabel(item)}
+                </Command.Item>
+              ))}
+              {nextPage !== null && !loading ? (
+                <Command.Item value={LOAD_MORE} onSelect={loadMore} className="cursor-pointer px-3 py-2 text-brand-700 data-[selected=true]:bg-brand-50">
+                  Load more…
+                </Command.Item>
+              ) : null}
+              {loading ? (
+                <Command.Loading>
+                  <span className="block px-3 py-2 text-slate-500">Loading…</span>
+                </Command.Loading>
+              ) : null}
+              {!loading && !error && items.length === 0 ? (
+                <p className="px-3 py-2 text-slate-500" role="status">
+                  {props.emptyText(query.trim())}
+                </p>
+              ) : null}
+              {error ? (
+                <div className="px-3 py-2 text-red-700" role="alert">
+                  {props.renderError ? props.renderError(error) : error.message}{" "}
+                  <button type="button" className="underline" onClick={() => void load(query, 1)}>
+                    Retry
+                  </button>
+                </div>
+              ) : null}
+            </Command.List>
+          </Command>
+        </Popover.Content>
+      </Popover.Root>
     </div>
   );
 }

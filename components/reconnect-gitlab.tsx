@@ -1,4 +1,5 @@
 import { signInWithGitLab } from "@/app/actions/sign-in-with-gitlab";
+import { Button } from "./ui/button";
 
 /** Shown wherever a GitLab call needs a connection that expired or was revoked. */
 export function ReconnectGitLab({ callbackUrl = "/" }: { callbackUrl?: string }) {
@@ -8,9 +9,7 @@ export function ReconnectGitLab({ callbackUrl = "/" }: { callbackUrl?: string })
       <p className="mt-1">GitLab no longer accepts the stored token (it was revoked or expired). Reconnect to continue; nothing else is lost.</p>
       <form action={signInWithGitLab} className="mt-3">
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
-        <button type="submit" className="rounded-md bg-amber-600 px-4 py-2 font-medium text-white hover:bg-amber-700">
-          Reconnect GitLab
-        </button>
+        <Button type="submit">Reconnect GitLab</Button>
       </form>
     </div>
   );

@@ -1,19 +1,17 @@
-import type { ConversationStatus } from "@/db/schema";
+import type { ConversationOutcome, ConversationStatus } from "@/db/schema";
+import { conversationVerdict, verdictLabel, verdictTone } from "@/lib/conversations/outcome";
+import { Badge } from "./ui/badge";
 
-const styles: Record<ConversationStatus, string> = {
-  queued: "bg-slate-100 text-slate-700",
-  starting: "bg-sky-100 text-sky-800",
-  running: "bg-blue-100 text-blue-800",
-  finished: "bg-emerald-100 text-emerald-800",
-  failed: "bg-red-100 text-red-800",
-  cancelled: "bg-zinc-200 text-zinc-700",
-};
-
-export function StatusBadge({ status }: { status: ConversationStatus }) {
+/**
+ * A conversation's badge: its status while it runs, how it ended once it has (Resolved, Not
+ * resolved, Failed, Cancelled, Timed out). `data-verdict` is the machine-readable form.
+ */
+export function StatusBadge({ status, outcome }: { status: ConversationStatus; outcome: ConversationOutcome | null }) {
+  const verdict = conversationVerdict(status, outcome);
   return (
-    <span data-testid="status-badge" className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-medium ${styles[status]}`}>
+    <Badge tone={verdictTone[verdict]} data-testid="status-badge" data-verdict={verdict} data-status={status}>
       {status === "running" ? <span aria-hidden className="mr-1.5 h-1.5 w-1.5 animate-pulse rounded-full bg-current" /> : null}
-      {status}
-    </span>
+      {verdictLabel[verdict]}
+    </Badge>
   );
 }

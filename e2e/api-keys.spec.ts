@@ -42,6 +42,12 @@ test.describe("Settings › API Keys", () => {
     const refused = await request.get("/api/v1/conversations", { headers: { authorization: `Bearer ${token}` } });
     expect(refused.status()).toBe(401);
     expect((await refused.json()).error.code).toBe("api_key_revoked");
+
+    // A revoked key can be deleted from the list (an active one only revoked).
+    await row.getByTestId("delete-api-key").click();
+    await expect(row).toHaveCount(0);
+    await page.reload();
+    await expect(keys.row("CI pipeline")).toHaveCount(0);
   });
 
   test("a key needs a name", async ({ page }) => {

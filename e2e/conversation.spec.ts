@@ -19,9 +19,9 @@ test("launch a task, watch it live, see the summary and open a merge request", a
   await expect(conversation.event("file_edit")).toHaveCount(0);
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-state", "live");
   await expect(conversation.event("file_edit").first()).toContainText("hello.txt", { timeout: 30_000 });
-  await expect(conversation.status).toHaveText("running");
+  await expect(conversation.status).toHaveText("Running");
 
-  await conversation.waitForStatus("finished");
+  await conversation.waitForStatus("Resolved");
   await expect(conversation.summary).toBeVisible();
 
   await page.getByTestId("open-mr-button").click();

@@ -40,8 +40,8 @@ test("label an issue openhands: ack with a working link, an MR that closes it, a
   // 2. The link works: it opens the live conversation, triggered by the issue.
   await page.goto(url!);
   const conversation = new ConversationPage(page);
-  await expect(page.getByTestId("conversation-header")).toContainText("GitLab issue");
-  await conversation.waitForStatus("finished", 45_000);
+  await expect(page.getByTestId("trigger-source-link")).toHaveText("Issue #1");
+  await conversation.waitForStatus("Resolved", 45_000);
 
   // 3. A merge request with the change that closes the issue.
   await expect

@@ -91,7 +91,7 @@ test.describe("Settings › Integrations: GitLab webhooks", () => {
     await expect(integrations.row(PROJECT)).toBeVisible();
     await integrations.row(PROJECT).getByRole("button", { name: /Recent deliveries/ }).click();
     const deliveries = page.locator('[data-testid^="deliveries-project-"]');
-    await expect(deliveries.getByTestId("delivery").first()).toContainText("Note Hook", { timeout: 15_000 });
+    await expect(deliveries.getByTestId("delivery").first()).toContainText("Comment", { timeout: 15_000 });
     // How far back the list goes (WEBHOOK_RETENTION_DAYS, default 30; issue 13).
     await expect(deliveries.getByTestId("deliveries-retention")).toHaveText("Deliveries are kept for 30 days; older ones are deleted.");
     await page.screenshot({ path: "test-results/integrations-deliveries.png", fullPage: true });

@@ -15,9 +15,10 @@ test.describe("sign in with GitLab and Open Repository (demo sandbox)", () => {
     await home.goto();
     await home.chooseRepository("web", /acme \/ web-shop/);
     // The default branch is preselected.
-    await expect(home.branch).toHaveValue("main");
+    await expect(home.branchValue).toHaveText("main");
     await home.chooseBranch("disc", "feature/discounts");
-    await expect(home.branch).toHaveValue("feature/discounts");
+    await expect(home.branchValue).toHaveText("feature/discounts");
+    await home.task.fill("answer: looking at the discounts branch");
     await home.launch.click();
     await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId("conversation-repository")).toHaveText("acme/web-shop");
@@ -29,8 +30,64 @@ test.describe("sign in with GitLab and Open Repository (demo sandbox)", () => {
     const home = new OpenRepositoryPage(page);
     await home.goto();
     await home.repository.click();
-    await home.repository.fill("zzz-no-such-repo");
-    await expect(page.getByTestId("repository-picker").getByText("No repositories match.")).toBeVisible();
+    await home.search("Repository").fill("zzz-no-such-repo");
+    await expect(page.getByTestId("repository-picker").getByText("No repository matches “zzz-no-such-repo”.")).toBeVisible();
+  });
+
+  test("a typed branch that does not exist is said so, and never becomes the launch branch", async ({ page }) => {
+    await signInThroughGitLab(page);
+    const home = new OpenRepositoryPage(page);
+    await home.goto();
+    await home.chooseRepository("hello", /demo \/ hello-app/);
+    await home.branch.click();
+    await home.search("Branch").fill("feature/does-not-exist");
+    await expect(page.getByTestId("branch-picker").getByText("No branch named “feature/does-not-exist” in this repository. Pick one from the list.")).toBeVisible();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Escape");
+    // The chosen branch is still the one shown, never the typed text.
+    await expect(home.branchValue).toHaveText("main");
+  });
+
+  test("keyboard only: open, search, move and pick the repository and the branch, then launch", async ({ page }) => {
+    await signInThroughGitLab(page);
+    const home = new OpenRepositoryPage(page);
+    await home.goto();
+    await home.task.focus();
+    await page.keyboard.type("answer: chosen with the keyboard");
+    // Tab order: the task, the repository picker, the branch picker, Launch.
+    await page.keyboard.press("Tab");
+    await expect(home.repository).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(home.search("Repository")).toBeFocused();
+    await page.keyboard.type("web");
+    const option = page.getByTestId("repository-picker").getByRole("option", { name: /acme \/ web-shop/ });
+    await expect(option).toBeVisible();
+    await expect(option).toHaveAttribute("aria-selected", "true");
+    await page.keyboard.press("Enter");
+    await expect(home.repositoryValue).toHaveText("acme / web-shop");
+    await expect(home.repository).toBeFocused();
+    await expect(home.branchValue).toHaveText("main");
+
+    await page.keyboard.press("Tab");
+    await expect(home.branch).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(home.search("Branch")).toBeFocused();
+    const branches = page.getByTestId("branch-picker").getByRole("option");
+    await expect(branches.first()).toBeVisible();
+    // Arrow keys move through the options: find feature/discounts without the mouse.
+    for (let i = 0; i < 5 && (await page.getByTestId("branch-picker").getByRole("option", { selected: true }).textContent())?.includes("feature/discounts") !== true; i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await expect(page.getByTestId("branch-picker").getByRole("option", { selected: true })).toContainText("feature/discounts");
+    await page.keyboard.press("Enter");
+    await expect(home.branchValue).toHaveText("feature/discounts");
+
+    await page.keyboard.press("Tab");
+    await expect(home.launch).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId("conversation-repository")).toHaveText("acme/web-shop");
+    await expect(page.getByTestId("conversation-branch")).toHaveText("feature/discounts");
   });
 
   test("a revoked GitLab authorization leads to Reconnect GitLab", async ({ page }) => {

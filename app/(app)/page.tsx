@@ -4,6 +4,9 @@ import { PageHeader } from "@/components/app-shell";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import { currentUser } from "@/lib/auth/current-user";
 import { connectionState } from "@/lib/gitlab-connection-state";
+import { demoBannerInfo } from "@/lib/demo/banner-info";
+import { agentIntro, tryIt } from "@/lib/demo/try-it";
+import { ButtonLink } from "@/components/ui/button";
 import { OpenRepositoryClient } from "./_components/open-repository-client";
 import { RecentConversations } from "./_components/recent-conversations";
 
@@ -17,15 +20,17 @@ export default async function HomePage() {
         <PageHeader title="Open Repository" description="Pick a GitLab repository and branch, then launch a conversation with the coding agent." />
         <section className="rounded-lg border border-slate-200 bg-white p-6" data-testid="open-repository">
           <p className="text-sm text-slate-600">Sign in with your GitLab account to see your repositories.</p>
-          <Link href="/sign-in" className="mt-4 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <ButtonLink href="/sign-in" className="mt-4">
             Sign in with GitLab
-          </Link>
+          </ButtonLink>
         </section>
       </>
     );
   }
   const { db } = await getDb();
   const connection = await connectionState(db, user.id);
+  const intro = agentIntro();
+  const demo = demoBannerInfo();
   return (
     <>
       <PageHeader title="Open Repository" description="Pick a GitLab repository and branch, then launch a conversation with the coding agent." />
@@ -41,7 +46,7 @@ export default async function HomePage() {
             </Link>
           </div>
         ) : (
-          <OpenRepositoryClient />
+          <OpenRepositoryClient agent={intro} tryIt={demo ? tryIt(demo.sandboxUrl, intro) : null} />
         )}
       </section>
       <RecentConversations userId={user.id} />

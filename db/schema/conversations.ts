@@ -1,11 +1,17 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const conversationStatuses = ["queued", "starting", "running", "finished", "failed", "cancelled"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 export const conversationTriggers = ["ui", "issue", "merge_request", "api"] as const;
 export type ConversationTrigger = (typeof conversationTriggers)[number];
-export const conversationOutcomes = ["resolved", "not_resolved", "answered", "failed"] as const;
+/**
+ * How a run ended, as people read it. `cancelled` and `timed_out` are outcomes of their own (issue
+ * 17): a cancel is not a failure, and a time-out says what to change (the limit or the task). The
+ * column is plain text, so adding values needs no migration.
+ */
+export const conversationOutcomes = ["resolved", "not_resolved", "answered", "failed", "cancelled", "timed_out"] as const;
+export type ConversationOutcome = (typeof conversationOutcomes)[number];
 
 export const conversations = pgTable(
   "conversations",
@@ -33,6 +39,8 @@ export const conversations = pgTable(
     pushedBranch: text("pushed_branch"),
     mergeRequestUrl: text("merge_request_url"),
     runtime: text("runtime"),
+    /** Cloud API `openMergeRequest: true`: push and open a merge request when the run resolves (issue 17) */
+    openMergeRequest: boolean("open_merge_request").notNull().default(false),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),

@@ -134,13 +134,17 @@ function renderCommentBox(user: PageUser | null, action: string, signInUrl: stri
 </form>`;
 }
 
-export function renderIssuePage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; issue: { iid: number; title: string; description: string; state: string; labels: string[]; author: PageUser; confidential: boolean }; discussions: PageDiscussion[]; labelToggles: { label: string; present: boolean }[]; commentAction: string; labelAction: string; signInUrl: string }): string {
-  const { issue } = p;
-  const toggles = p.user
-    ? p.labelToggles.map((t) => `<form method="post" action="${esc(p.labelAction)}" class="label-toggle" data-testid="label-toggle-${esc(t.label)}" data-present="${t.present}">
+/** One Add/Remove button per project label, as GitLab's sidebar label picker offers (signed-in users who may edit). */
+function renderLabelToggles(user: PageUser | null, toggles: { label: string; present: boolean }[], action: string | null): string {
+  if (!user || !action) return "";
+  return toggles.map((t) => `<form method="post" action="${esc(action)}" class="label-toggle" data-testid="label-toggle-${esc(t.label)}" data-present="${t.present}">
 <input type="hidden" name="label" value="${esc(t.label)}"><input type="hidden" name="op" value="${t.present ? "remove" : "add"}">
-<button type="submit" class="secondary">${t.present ? "Remove" : "Add"} ~${esc(t.label)}</button></form>`).join("\n")
-    : "";
+<button type="submit" class="secondary">${t.present ? "Remove" : "Add"} ~${esc(t.label)}</button></form>`).join("\n");
+}
+
+export function renderIssuePage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; issue: { iid: number; title: string; description: string; state: string; labels: string[]; author: PageUser; confidential: boolean }; discussions: PageDiscussion[]; labelToggles: { label: string; present: boolean }[]; commentAction: string; labelAction: string | null; signInUrl: string }): string {
+  const { issue } = p;
+  const toggles = renderLabelToggles(p.user, p.labelToggles, p.labelAction);
   const body = `<p class="muted"><a href="${esc(p.project.webUrl)}">${esc(p.project.fullPath)}</a> · Issue #${issue.iid}</p>
 <h1 data-testid="issue-title">${esc(issue.title)}</h1>
 <p>${badge(issue.state)}${issue.confidential ? badge("confidential") : ""}<span class="muted">Created by <strong>${esc(issue.author.name)}</strong> @${esc(issue.author.username)}</span></p>
@@ -203,20 +207,32 @@ function renderDiffText(file: PageChange, discussions: PageDiscussion[]): string
 
 export interface PageChange { path: string; diff: string; oldPath?: string }
 
-export function renderMergeRequestPage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; mergeRequest: { iid: number; title: string; description: string; state: string; sourceBranch: string; targetBranch: string; author: PageUser; webUrl: string }; discussions: PageDiscussion[]; changes: PageChange[]; commentAction: string; signInUrl: string }): string {
+export function renderMergeRequestPage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; mergeRequest: { iid: number; title: string; description: string; state: string; sourceBranch: string; targetBranch: string; author: PageUser; webUrl: string; labels: string[] }; discussions: PageDiscussion[]; changes: PageChange[]; labelToggles: { label: string; present: boolean }[]; commentAction: string; labelAction: string | null; signInUrl: string }): string {
   const mr = p.mergeRequest;
+  const toggles = renderLabelToggles(p.user, p.labelToggles, p.labelAction);
   const changes = p.changes.map((c) => `<div class="card" data-testid="diff-file" data-path="${esc(c.path)}"><strong><code>${c.oldPath && c.oldPath !== c.path ? `${esc(c.oldPath)} → ` : ""}${esc(c.path)}</code></strong>
 <pre class="diff">${renderDiffText(c, p.discussions)}</pre></div>`).join("\n");
   const body = `<p class="muted"><a href="${esc(p.project.webUrl)}">${esc(p.project.fullPath)}</a> · Merge request !${mr.iid}</p>
 <h1 data-testid="merge-request-title">${esc(mr.title)}</h1>
 <p>${badge(mr.state)}<span class="muted"><strong>${esc(mr.author.name)}</strong> requested to merge <code>${esc(mr.sourceBranch)}</code> into <code>${esc(mr.targetBranch)}</code></span></p>
 <div class="card" data-testid="merge-request-description">${mr.description ? renderMarkdown(mr.description) : `<p class="muted">No description.</p>`}</div>
+<h2>Labels</h2><p data-testid="merge-request-labels">${labelBadges(mr.labels) || `<span class="muted">None</span>`}</p>
+${toggles ? `<div data-testid="label-toggles">${toggles}</div>` : ""}
 <h2>Changes</h2>
 ${changes || `<p class="muted">No changes.</p>`}
 <h2>Activity</h2>
 ${renderDiscussions(p.discussions)}
 ${renderCommentBox(p.user, p.commentAction, p.signInUrl)}`;
   return layout(`${mr.title} (!${mr.iid})`, p.user, body);
+}
+
+/** The landing page after sign-in: every project the user can see, like GitLab's "Your work › Projects". */
+export function renderProjectsPage(p: { user: PageUser; projects: { name: string; fullPath: string; description: string; url: string; openIssues: number; openMergeRequests: number }[] }): string {
+  const rows = p.projects.map((pr) => `<li data-testid="project-${esc(pr.fullPath)}"><a href="${esc(pr.url)}"><strong>${esc(pr.fullPath)}</strong></a>
+<span class="muted"> · ${pr.openIssues} open issue${pr.openIssues === 1 ? "" : "s"} · ${pr.openMergeRequests} open merge request${pr.openMergeRequests === 1 ? "" : "s"}</span>
+${pr.description ? `<br><span class="muted">${esc(pr.description)}</span>` : ""}</li>`).join("\n");
+  const body = `<h1>Projects</h1><ul class="plain" data-testid="projects">${rows || `<li class="muted">You are not a member of any project yet.</li>`}</ul>`;
+  return layout("Projects", p.user, body);
 }
 
 export function renderErrorPage(status: number, message: string): string {

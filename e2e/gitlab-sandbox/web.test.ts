@@ -99,5 +99,23 @@ describe("HTML pages", () => {
     const html = (await page("/mia/site/-/merge_requests/1")).html;
     expect(html).toContain("Say hello");
     expect(html).toContain("&lt;h1&gt;hello&lt;/h1&gt;");
+    expect(html).toContain('data-testid="label-toggle-agent"');
+  });
+
+  it("adds and removes a label on a merge request through the form, firing Merge Request Hooks", async () => {
+    const add = await postForm("/mia/site/-/merge_requests/1/labels", { label: "agent", op: "add" });
+    expect(add.status).toBe(302);
+    expect(sandbox.store.findProject("mia/site")!.mergeRequests.get(1)!.labels).toEqual(["agent"]);
+    const html = (await page("/mia/site/-/merge_requests/1")).html;
+    expect(html).toContain('data-testid="label-toggle-agent" data-present="true"');
+    await postForm("/mia/site/-/merge_requests/1/labels", { label: "agent", op: "remove" });
+    expect(sandbox.store.findProject("mia/site")!.mergeRequests.get(1)!.labels).toEqual([]);
+  });
+
+  it("lists the user's projects on the landing page", async () => {
+    const home = await page("/");
+    expect(home.status).toBe(200);
+    expect(home.html).toContain('data-testid="project-mia/site"');
+    expect(home.html).toContain("1 open issue");
   });
 });

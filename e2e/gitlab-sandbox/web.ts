@@ -7,9 +7,9 @@ import type { App } from "./context";
 import { iso } from "./format";
 import { redirect, sendHtml } from "./http";
 import { updateIssue } from "./issue-service";
-import { compareMergeRequest } from "./mr-service";
+import { compareMergeRequest, updateMergeRequest } from "./mr-service";
 import { createNote, type Noteable } from "./note-service";
-import { renderErrorPage, renderIssuePage, renderMergeRequestPage, renderProjectPage, type PageNote, type PageUser } from "./pages";
+import { renderErrorPage, renderIssuePage, renderMergeRequestPage, renderProjectPage, renderProjectsPage, type PageNote, type PageUser } from "./pages";
 import type { Params } from "./params";
 import { projectWebUrl } from "./present-projects";
 import { endSession, handleSignIn, sessionUser, showSignIn, signInUrl, safeReturnPath } from "./session";
@@ -81,6 +81,15 @@ async function projectPage(w: WebRequest, project: Project, user: User | null): 
   }));
 }
 
+/**
+ * Who may change labels (https://docs.gitlab.com/user/permissions/): on issues Planner (15) and up,
+ * on merge requests Developer (30) and up (Reporters cannot, gitlab-org/gitlab#15638); the author
+ * of either may too.
+ */
+function mayLabel(kind: "issues" | "merge_requests", level: number, authorId: number, user: User | null): boolean {
+  return !!user && (level >= (kind === "issues" ? 15 : 30) || authorId === user.id);
+}
+
 function fire(w: WebRequest, project: Project, event: BuiltEvent): void {
   w.defer(() => w.app.webhooks.emit(project, event.flag, event.eventName, event.payload));
 }
@@ -103,7 +112,7 @@ async function issueOrMrPage(w: WebRequest, project: Project, user: User | null,
           fire(w, project, event);
           return redirect(res, `${here}#note_${note.id}`);
         }
-      } else if (action === "labels" && (level >= 15 || issue.authorId === user.id)) {
+      } else if (action === "labels" && mayLabel("issues", level, issue.authorId, user)) {
         const label = String(w.form.label ?? "");
         const op = String(w.form.op ?? "");
         const event = label ? updateIssue(app, project, issue, user, op === "remove" ? { removeLabels: [label] } : { addLabels: [label] }) : null;
@@ -112,12 +121,13 @@ async function issueOrMrPage(w: WebRequest, project: Project, user: User | null,
       return redirect(res, here);
     }
     const labels = new Set([...project.labels.keys(), ...issue.labels]);
+    const mayLabelIssue = mayLabel("issues", level, issue.authorId, user);
     return sendHtml(res, 200, renderIssuePage({
       user: user ? pageUser(user) : null, project: { name: project.name, fullPath: project.fullPath, webUrl: web },
       issue: { iid: issue.iid, title: issue.title, description: issue.description, state: issue.state, labels: issue.labels, author: pageUser(app.store.users.get(issue.authorId)), confidential: issue.confidential },
       discussions: pageDiscussions(app.store, project, issue.discussionIds, level),
       labelToggles: [...labels].sort().map((label) => ({ label, present: issue.labels.includes(label) })),
-      commentAction: `${here}/notes`, labelAction: `${here}/labels`, signInUrl: signInUrl(here),
+      commentAction: `${here}/notes`, labelAction: mayLabelIssue ? `${here}/labels` : null, signInUrl: signInUrl(here),
     }));
   }
   const mr = project.mergeRequests.get(iid);
@@ -130,14 +140,23 @@ async function issueOrMrPage(w: WebRequest, project: Project, user: User | null,
       fire(w, project, event);
       return redirect(res, `${here}#note_${note.id}`);
     }
+    if (action === "labels" && mayLabel("merge_requests", level, mr.authorId, user)) {
+      const label = String(w.form.label ?? "");
+      const op = String(w.form.op ?? "");
+      const event = label ? await updateMergeRequest(app, project, mr, user, op === "remove" ? { removeLabels: [label] } : { addLabels: [label] }) : null;
+      if (event) fire(w, project, event);
+    }
     return redirect(res, here);
   }
+  const mrLabels = new Set([...project.labels.keys(), ...mr.labels]);
   const cmp = await compareMergeRequest(app, project, mr).catch(() => ({ diffs: [] }));
   sendHtml(res, 200, renderMergeRequestPage({
     user: user ? pageUser(user) : null, project: { name: project.name, fullPath: project.fullPath, webUrl: web },
-    mergeRequest: { iid: mr.iid, title: mr.title, description: mr.description, state: mr.state, sourceBranch: mr.sourceBranch, targetBranch: mr.targetBranch, author: pageUser(app.store.users.get(mr.authorId)), webUrl: `${web}/-/merge_requests/${mr.iid}` },
+    mergeRequest: { iid: mr.iid, title: mr.title, description: mr.description, state: mr.state, sourceBranch: mr.sourceBranch, targetBranch: mr.targetBranch, author: pageUser(app.store.users.get(mr.authorId)), webUrl: `${web}/-/merge_requests/${mr.iid}`, labels: mr.labels },
     discussions: pageDiscussions(app.store, project, mr.discussionIds, level),
-    changes: cmp.diffs.map((d) => ({ path: d.new_path, oldPath: d.old_path, diff: d.diff })), commentAction: `${here}/notes`, signInUrl: signInUrl(here),
+    changes: cmp.diffs.map((d) => ({ path: d.new_path, oldPath: d.old_path, diff: d.diff })),
+    labelToggles: [...mrLabels].sort().map((label) => ({ label, present: mr.labels.includes(label) })),
+    commentAction: `${here}/notes`, labelAction: mayLabel("merge_requests", level, mr.authorId, user) ? `${here}/labels` : null, signInUrl: signInUrl(here),
   }));
 }
 
@@ -152,8 +171,15 @@ export async function handleWeb(w: WebRequest): Promise<void> {
   const user = sessionUser(app, req);
   if (path === "/") {
     if (!user) return redirect(res, signInUrl("/"));
-    const first = [...app.store.projects.values()].find((p) => projectAccess(app.store, user.id, p) > 0);
-    return first ? redirect(res, `/${first.fullPath}`) : notFoundPage(res);
+    const mine = [...app.store.projects.values()].filter((p) => projectAccess(app.store, user.id, p) > 0).sort((a, b) => a.fullPath.localeCompare(b.fullPath));
+    return sendHtml(res, 200, renderProjectsPage({
+      user: pageUser(user),
+      projects: mine.map((p) => ({
+        name: p.name, fullPath: p.fullPath, description: p.description, url: projectWebUrl(app, p),
+        openIssues: [...p.issues.values()].filter((i) => i.state === "opened").length,
+        openMergeRequests: [...p.mergeRequests.values()].filter((m) => m.state === "opened").length,
+      })),
+    }));
   }
   const m = PAGE.exec(path);
   const projectPath = m?.[1] ?? path.replace(/^\/+|\/+$/g, "");

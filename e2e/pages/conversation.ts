@@ -15,6 +15,7 @@ export class ConversationPage {
     return this.page.locator(`[data-testid="timeline-event"][data-kind="${kind}"]`);
   }
 
+  /** Waits for the badge's words: "Running", then "Resolved", "Not resolved", "Failed", … */
   async waitForStatus(status: string, timeout = 30_000) {
     await expect(this.status).toHaveText(status, { timeout });
   }

@@ -4,7 +4,7 @@ import type { Database } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
 import { AppError } from "@/lib/http/app-error";
-import { createApiKey, listApiKeys, revokeApiKey, apiKeyStatus } from "./keys";
+import { createApiKey, deleteApiKey, listApiKeys, revokeApiKey, apiKeyStatus } from "./keys";
 import { authenticateApiKey, bearerToken, LAST_USED_RESOLUTION_MS } from "./authenticate";
 
 let testDb: TestDatabase;
@@ -85,6 +85,16 @@ describe("API keys", () => {
     const second = await revokeApiKey(db, { id: key.id, userId: alice }, new Date("2031-01-01T00:00:00Z"));
     expect(second?.revokedAt?.toISOString()).toBe(first?.revokedAt?.toISOString());
     expect(await revokeApiKey(db, { id: "not-a-uuid", userId: alice })).toBeNull();
+  });
+
+  it("deletes only a revoked or expired key, and only the owner's", async () => {
+    const { key } = await createApiKey(db, { userId: alice, name: "to delete" });
+    expect(await deleteApiKey(db, { id: key.id, userId: alice })).toBeNull(); // still active
+    await revokeApiKey(db, { id: key.id, userId: alice });
+    expect(await deleteApiKey(db, { id: key.id, userId: bob })).toBeNull();
+    expect(await deleteApiKey(db, { id: key.id, userId: alice })).toMatchObject({ name: "to delete", status: "revoked" });
+    expect((await listApiKeys(db, alice)).some((k) => k.id === key.id)).toBe(false);
+    expect(await deleteApiKey(db, { id: key.id, userId: alice })).toBeNull();
   });
 
   it("lists only the user's keys, newest first, with their status", async () => {

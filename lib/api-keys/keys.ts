@@ -105,3 +105,16 @@ export async function revokeApiKey(db: Database, input: { id: string; userId: st
   const [existing] = await db.select().from(apiKeys).where(owned).limit(1);
   return existing ? summarize(existing, now) : null;
 }
+
+/**
+ * Deletes one of the user's keys that no longer works (revoked or expired), so the list does not
+ * grow for ever (issue 17). An active key must be revoked first: deleting it would hide from the
+ * list a key that still opens the API. Returns the deleted key, or null (not theirs, or active).
+ */
+export async function deleteApiKey(db: Database, input: { id: string; userId: string }, now = new Date()): Promise<ApiKeySummary | null> {
+  if (!z.uuid().safeParse(input.id).success) return null;
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, input.userId))).limit(1);
+  if (!row || summarize(row, now).status === "active") return null;
+  await db.delete(apiKeys).where(and(eq(apiKeys.id, row.id), eq(apiKeys.userId, input.userId)));
+  return summarize(row, now);
+}

@@ -259,6 +259,46 @@ describe("Cloud API", () => {
     expect((await h.api.get("/conversations", { key: h.eve.key })).status).toBe(200);
   });
 
+  it("finishes an API run over the API: push the branch, then open the merge request", async () => {
+    const created = await h.api.post<ConversationResource>("/conversations", { repository: "acme/web-shop", message: "create file PUSHED.md with content from the API" }, { key: h.dev.key });
+    const done = await pollConversation(created.body.id, terminal);
+    expect(done).toMatchObject({ status: "finished", outcome: "resolved", outcomeLabel: "Resolved", pushedBranch: null, mergeRequestUrl: null, pendingFiles: ["PUSHED.md"] });
+
+    const pushed = await h.api.post<{ branch: string; url: string; conversation: ConversationResource }>(`/conversations/${done.id}/push`, undefined, { key: h.dev.key });
+    expect(pushed.status).toBe(200);
+    expect(pushed.body.branch).toMatch(/^openhands\//);
+    expect(pushed.body.conversation).toMatchObject({ pushedBranch: pushed.body.branch, pendingFiles: [] });
+    expect((await h.api.get<ConversationResource>(`/conversations/${done.id}`, { key: h.dev.key })).body.pendingFiles).toEqual([]);
+
+    const mr = await h.api.post<{ iid: number; url: string; reused: boolean; conversation: ConversationResource }>(`/conversations/${done.id}/merge-request`, undefined, { key: h.dev.key });
+    expect(mr.status).toBe(201);
+    expect(mr.body).toMatchObject({ reused: false, url: expect.stringContaining(`/merge_requests/${mr.body.iid}`) });
+    expect(mr.body.conversation.mergeRequestUrl).toBe(mr.body.url);
+    const again = await h.api.post<{ reused: boolean; url: string }>(`/conversations/${done.id}/merge-request`, undefined, { key: h.dev.key });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ reused: true, url: mr.body.url });
+  });
+
+  it("refuses to push what does not exist or is not the key owner's", async () => {
+    const created = await h.api.post<ConversationResource>("/conversations", { repository: "acme/web-shop", message: "answer: nothing to change" }, { key: h.dev.key });
+    const done = await pollConversation(created.body.id, terminal);
+    expect(done.outcomeLabel).toBe("Answered");
+    const nothing = await h.api.post<ErrorBody>(`/conversations/${done.id}/push`, undefined, { key: h.dev.key });
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.error.code).toBe("nothing_to_push");
+    const foreign = await h.api.post<ErrorBody>(`/conversations/${done.id}/merge-request`, undefined, { key: h.eve.key });
+    expect(foreign.status).toBe(404);
+    const missing = await h.api.post<ErrorBody>("/conversations/00000000-0000-4000-8000-000000000000/push", undefined, { key: h.dev.key });
+    expect(missing.status).toBe(404);
+  });
+
+  it("openMergeRequest: true opens the merge request by itself when the run resolves", async () => {
+    const created = await h.api.post<ConversationResource>("/conversations", { repository: "acme/web-shop", message: "create file AUTO.md with content auto", openMergeRequest: true }, { key: h.dev.key });
+    expect(created.status).toBe(201);
+    const done = await pollConversation(created.body.id, (c) => terminal(c) && c.mergeRequestUrl !== null);
+    expect(done).toMatchObject({ outcome: "resolved", pushedBranch: expect.stringMatching(/^openhands\//), mergeRequestUrl: expect.stringContaining("/merge_requests/") });
+  });
+
   it("every response above matches openapi.json, which is a valid OpenAPI 3.1 document", async () => {
     const served = await h.api.get<Parameters<typeof responseValidator>[0]>("/openapi.json");
     expect(served.status).toBe(200);
@@ -267,7 +307,7 @@ describe("Cloud API", () => {
     const check = responseValidator(doc);
     const flow = h.api.recorded.filter((r) => r.template !== "/openapi.json");
     // The flow exercised every operation and the main error statuses.
-    expect(new Set(flow.map((r) => `${r.method} ${r.template}`)).size).toBe(6);
+    expect(new Set(flow.map((r) => `${r.method} ${r.template}`)).size).toBe(8);
     expect([...new Set(flow.map((r) => r.status))].sort((a, b) => a - b)).toEqual([200, 201, 202, 400, 401, 403, 404, 409, 422, 429]);
     expect(flow.flatMap(check)).toEqual([]);
   });

@@ -27,6 +27,7 @@ const row: Conversation = {
   pushedBranch: null,
   mergeRequestUrl: "https://gitlab.example.com/acme/web-shop/-/merge_requests/1",
   runtime: "scripted",
+  openMergeRequest: false,
   heartbeatAt: null,
   cancelRequestedAt: null,
   startedAt: new Date("2026-01-01T10:00:01Z"),
@@ -51,6 +52,8 @@ describe("the OpenAPI document", () => {
       "GET /conversations/{id}/events",
       "POST /conversations/{id}/messages",
       "POST /conversations/{id}/cancel",
+      "POST /conversations/{id}/push",
+      "POST /conversations/{id}/merge-request",
       "GET /openapi.json",
     ]);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
@@ -69,5 +72,28 @@ describe("the OpenAPI document", () => {
     expect(check({ method: "GET", template: "/conversations/{id}", status: 418, contentType: "application/json", body: {} })[0]).toMatch(/does not list/);
     const error = { error: { code: "validation_failed", message: "message: Required", details: { message: ["Required"] } } };
     expect(check({ method: "POST", template: "/conversations", status: 422, contentType: "application/json", body: error })).toEqual([]);
+  });
+
+  it("describes the push and merge request endpoints, and openMergeRequest on create", () => {
+    const check = responseValidator(doc);
+    const conversation = presentConversation({ ...row, pushedBranch: "openhands/fix-it" }, "http://127.0.0.1:3000", { pendingFiles: [] });
+    const pushed = { branch: "openhands/fix-it", url: "https://gitlab.example.com/acme/web-shop/-/tree/openhands/fix-it", conversation };
+    expect(check({ method: "POST", template: "/conversations/{id}/push", status: 200, contentType: "application/json", body: pushed })).toEqual([]);
+    expect(check({ method: "POST", template: "/conversations/{id}/push", status: 200, contentType: "application/json", body: { branch: "x" } })).not.toEqual([]);
+    const mr = { iid: 1, url: "https://gitlab.example.com/acme/web-shop/-/merge_requests/1", reused: false, conversation };
+    expect(check({ method: "POST", template: "/conversations/{id}/merge-request", status: 201, contentType: "application/json", body: mr })).toEqual([]);
+    const nothing = { error: { code: "nothing_to_push", message: "The agent did not change any files, so there is nothing to push." } };
+    expect(check({ method: "POST", template: "/conversations/{id}/push", status: 409, contentType: "application/json", body: nothing })).toEqual([]);
+    const create = doc.components.schemas.CreateConversationRequest as { properties: Record<string, { type?: string; default?: unknown }> };
+    expect(create.properties.openMergeRequest).toMatchObject({ type: "boolean", default: false });
+  });
+
+  it("says how each conversation ended, in words that tell cancelled and timed out apart from failed", () => {
+    const words = (over: Partial<Conversation>) => presentConversation({ ...row, ...over }, "http://x").outcomeLabel;
+    expect(words({ status: "finished", outcome: "not_resolved" })).toBe("Not resolved");
+    expect(words({ status: "cancelled", outcome: "cancelled" })).toBe("Cancelled");
+    expect(words({ status: "failed", outcome: "timed_out" })).toBe("Timed out");
+    expect(words({ status: "failed", outcome: "failed" })).toBe("Failed");
+    expect(words({ status: "running", outcome: null })).toBeNull();
   });
 });

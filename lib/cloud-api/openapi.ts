@@ -157,6 +157,29 @@ export function buildOpenApiDocument({ serverUrl, version }: OpenApiOptions) {
           responses: { "202": json(ref("Conversation"), "Cancellation requested (or already done)."), ...errors(404, 409, ...always) },
         },
       },
+      "/conversations/{id}/push": {
+        post: {
+          operationId: "pushBranch",
+          summary: "Push the agent's unpushed work to its branch on GitLab",
+          description:
+            "For conversations started from the app or this API; the agent never pushes, this does, with the key owner's token. Works after any ended run that changed files, also a failed or cancelled one. Idempotent: with nothing new to push it answers with the branch pushed before. 409 `nothing_to_push` when the agent changed no files, `conversation_running` while it runs, `push_rejected` when GitLab refuses (protected branch, moved base).",
+          parameters: [idParameter],
+          responses: { "200": json(ref("PushedBranch"), "Pushed (or already pushed)."), ...errors(404, 409, ...always) },
+        },
+      },
+      "/conversations/{id}/merge-request": {
+        post: {
+          operationId: "openMergeRequest",
+          summary: "Open a merge request with the agent's work",
+          description: "Pushes first when needed, then opens a merge request from the work branch to the conversation's branch, or reuses the one already open for it (200 with `reused: true`).",
+          parameters: [idParameter],
+          responses: {
+            "201": json(ref("MergeRequest"), "Opened."),
+            "200": json(ref("MergeRequest"), "A merge request from this branch was already open."),
+            ...errors(404, 409, ...always),
+          },
+        },
+      },
       "/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

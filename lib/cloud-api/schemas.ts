@@ -29,6 +29,10 @@ export const createConversationBody = z.object({
     .describe("The GitLab project: its path with namespace (`group/project`) or its numeric id."),
   branch: z.string().trim().min(1).max(255).optional().describe("Branch to work on. Defaults to the project's default branch."),
   message,
+  openMergeRequest: z
+    .boolean()
+    .default(false)
+    .describe("When the run resolves the task with changes, push them to a new branch and open a merge request to `branch`, as `POST …/merge-request` would. Otherwise the work waits for `POST …/push` or `POST …/merge-request`."),
 });
 export type CreateConversationBody = z.infer<typeof createConversationBody>;
 
@@ -83,6 +87,9 @@ export const conversationResource = z.object({
   outcome: z.enum(conversationOutcomes).nullable(),
   summary: z.string().nullable().describe("The agent's closing summary, once it has one."),
   error: z.string().nullable().describe("Why the run failed, when it did."),
+  outcomeLabel: z.string().nullable().describe("How the conversation ended, in words: Resolved, Answered, Not resolved, Failed, Cancelled or Timed out; null while it runs."),
+  pushedBranch: z.string().nullable().describe("The branch the agent's work was pushed to, if it was."),
+  pendingFiles: z.array(z.string()).optional().describe("Files the agent changed that are not on GitLab yet (`POST …/push` sends them). Only on single-conversation responses."),
   mergeRequestUrl: z.string().nullable().describe("The merge request the agent opened or updated, if any."),
   url: z.url().describe("The conversation in the web app."),
   createdAt: timestamp,
@@ -110,6 +117,19 @@ export const conversationEvents = z.object({
   status: z.enum(conversationStatuses).describe("The conversation's status when the events were read; stop polling when it is final."),
 });
 
+export const pushedBranchResource = z.object({
+  branch: z.string().describe("The branch on GitLab holding the agent's work."),
+  url: z.url().describe("The branch on GitLab's web UI."),
+  conversation: conversationResource,
+});
+
+export const mergeRequestResource = z.object({
+  iid: z.number().int().describe("The merge request's number in its project (`!iid`)."),
+  url: z.url().describe("The merge request on GitLab's web UI."),
+  reused: z.boolean().describe("True when a merge request from this branch was already open and was reused."),
+  conversation: conversationResource,
+});
+
 /** Schemas named in the document's components, by name. */
 export const namedSchemas = {
   Error: errorBody,
@@ -118,6 +138,8 @@ export const namedSchemas = {
   ConversationEvent: conversationEvent,
   TimelineEvent: timelineEventSchema,
   ConversationEvents: conversationEvents,
+  PushedBranch: pushedBranchResource,
+  MergeRequest: mergeRequestResource,
 } as const;
 
 /** Request bodies named in the document's components (generated in input mode: defaults are optional). */

@@ -21,7 +21,7 @@ export async function cancelConversation(db: Database, input: { id: string; user
     const locked = await lockConversationRow(tx, input.id);
     if (!locked || locked.userId !== input.userId) throw notFound();
     if (isTerminal(locked.status)) throw new AppError("conversation_ended", 409, `This conversation has already ${locked.status === "finished" ? "finished" : locked.status === "failed" ? "failed" : "been cancelled"}.`);
-    if (locked.status === "queued") return applyTransition(tx, locked, "cancelled", { reason: "cancelled before it started" });
+    if (locked.status === "queued") return applyTransition(tx, locked, "cancelled", { reason: "cancelled before it started", patch: { outcome: "cancelled" } });
     if (locked.cancelRequestedAt) return locked;
     const [updated] = await tx.update(conversations).set({ cancelRequestedAt: sql`now()`, updatedAt: sql`now()` }).where(sql`${conversations.id} = ${locked.id}`).returning();
     await appendEventLocked(tx, locked.id, { kind: "status", text: "Cancelling…" });

@@ -13,7 +13,7 @@ import { getAgentSecrets } from "@/lib/secrets/queries";
 import { appendEvent } from "./events";
 import { applyChanges, ChangesError, clearChanges, getChanges } from "./changes";
 import { getConversation } from "./queries";
-import { AGENT_AUTHOR } from "./run";
+import { AGENT_AUTHOR } from "./agent-author";
 import { isTerminal } from "./status";
 import { workBranchName } from "./work-branch";
 

@@ -15,6 +15,7 @@ export interface NewConversationInput {
   discussionId?: string | null;
   triggerKey?: string | null;
   runtime?: string | null;
+  openMergeRequest?: boolean;
 }
 
 export async function createConversation(db: Database, input: NewConversationInput): Promise<Conversation> {

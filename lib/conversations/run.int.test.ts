@@ -205,7 +205,30 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
   it("a run over AGENT_TIMEOUT fails with the reason", async () => {
     const c = await conversationWith("wait");
     await runConversation(db, c.id, { ...deps({ runtime: "command", preset: "custom", customCommand: "sleep 30", customFormat: "text" }), timeoutMs: 2_000 }, new AbortController().signal);
-    expect(await reload(c.id)).toMatchObject({ status: "failed", error: "timed out after 2 s" });
+    expect(await reload(c.id)).toMatchObject({ status: "failed", outcome: "timed_out", error: "timed out after 2 s" });
+  });
+
+  it("a run that fails after changing files keeps them: listed, pushable, and the reason recorded once", async () => {
+    const c = await conversationWith("create file partial.txt with content half done\nfail: the tests do not pass yet");
+    await runConversation(db, c.id, deps(), new AbortController().signal);
+    expect(await reload(c.id)).toMatchObject({ status: "failed", outcome: "failed", error: "the tests do not pass yet" });
+    const events = (await listEvents(db, c.id, 0, 1000)).map((e) => e.event);
+    expect(events.find((e) => e.kind === "result")).toMatchObject({ outcome: "failed", changedFiles: ["partial.txt"] });
+    // The app adds no "The run failed: …" line of its own: the reason is on the result and the row.
+    expect(events.filter((e) => e.kind === "error" && e.message.startsWith("The run failed"))).toHaveLength(0);
+    expect((await getChanges(db, c.id))?.files).toEqual(["partial.txt"]);
+    const pushed = await pushConversationBranch(db, { id: c.id, userId: ada.userId }, { oauth: gl.oauth, appUrl: APP_URL, workDir, cipher });
+    expect((await rawFile("partial.txt", pushed.branch)).text).toBe("half done\n");
+  });
+
+  it("a cancelled run is cancelled, not failed, and keeps what it wrote before the cancel", async () => {
+    const c = await conversationWith("create file before-cancel.txt with content kept\nsleep 30");
+    const run = runConversation(db, c.id, deps(), new AbortController().signal);
+    await expect.poll(async () => (await listEvents(db, c.id, 0, 1000)).some((e) => e.event.kind === "file_edit"), { timeout: 20_000 }).toBe(true);
+    await cancelConversation(db, { id: c.id, userId: ada.userId });
+    await run;
+    expect(await reload(c.id)).toMatchObject({ status: "cancelled", outcome: "cancelled" });
+    expect((await getChanges(db, c.id))?.files).toEqual(["before-cancel.txt"]);
   });
 
   it("a real subprocess printing JSON lines: events parsed in order, its file committed and pushed", async () => {

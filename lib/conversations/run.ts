@@ -11,6 +11,8 @@ import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
 import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import { AGENT_AUTHOR } from "./agent-author";
+import { publishIfRequested } from "./auto-publish";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
@@ -38,8 +40,8 @@ export interface RunDeps {
   setupTimeoutMs?: number;
 }
 
-/** The agent's commits: a clear, non-human author; the message names the user and the conversation. */
-export const AGENT_AUTHOR = { name: "OpenHands", email: "openhands@noreply" };
+// In its own module so publish.ts (which run.ts reaches through auto-publish.ts) need not import run.ts.
+export { AGENT_AUTHOR };
 
 type StopReason = "cancelled" | "shutdown" | "lost";
 
@@ -108,8 +110,9 @@ class ConversationRun {
     let home: Awaited<ReturnType<typeof createAgentHome>> | undefined;
     try {
       home = await createAgentHome(this.deps.workDir);
-      const ended = await this.work(home.dir);
-      return (await finalizeRun(this.db, this.id, ended, this.deps.enqueue))?.status ?? null;
+      const ended = await finalizeRun(this.db, this.id, await this.work(home.dir), this.deps.enqueue);
+      await publishIfRequested(this.db, ended, { oauth: this.deps.oauth, appUrl: this.deps.appUrl, workDir: this.deps.workDir, cipher: this.deps.cipher });
+      return ended?.status ?? null;
     } catch (err) {
       return (await this.fail(err))?.status ?? null;
     } finally {
@@ -245,11 +248,14 @@ class ConversationRun {
     }
     if (failure) {
       const message = this.redactor.text(failure.reason);
-      if (failure.status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${message}` });
+      const outcome = failure.status === "cancelled" ? "cancelled" : result.timedOut && !stopped ? "timed_out" : "failed";
+      // Work done before the failure or cancel is kept, so the user can still push it (issue 17).
+      const changedFiles = await this.keepPartialWork(ws, home, startSha, cloneBranch);
       await this.callFinish({ ...result, outcome: "failed", error: message }, null);
-      const summary = this.redactor.text(result.summary || message);
-      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary, changedFiles: [], ...this.upTo() });
-      return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: message, summary } };
+      // The reason is recorded once, on the result; the summary is what the agent itself said.
+      const summary = this.redactor.text(result.summary && result.summary !== result.error ? result.summary : "");
+      await appendEvent(this.db, this.id, { kind: "result", outcome, summary: summary || message, changedFiles, ...this.upTo() });
+      return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome, error: message, summary: summary || null } };
     }
 
     const message = `${this.conversation.title || "Changes by the agent"}\n\nMade by the OpenHands agent for ${userName}.\nConversation: ${this.deps.appUrl}/conversations/${this.id}`;
@@ -273,6 +279,26 @@ class ConversationRun {
     summary = this.redactor.text(summary);
     await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles, ...this.upTo() });
     return { status: "finished", lastUserSeq: this.lastUserSeq, patch: { ...patch, outcome, summary, error: null } };
+  }
+
+  /**
+   * A failed or cancelled run's partial work: committed in the workspace, and for app/API
+   * conversations stored like a finished run's (changes.ts), so Push branch still works. Keeping it
+   * must never hide the original failure, so its own errors only cost the list of files.
+   */
+  private async keepPartialWork(ws: Workspace, home: string, startSha: string, cloneBranch: string): Promise<string[]> {
+    try {
+      const head = (await ws.commitAll(this.redactor.text(`${this.conversation.title || "Changes by the agent"} (partial: the run did not finish)`), AGENT_AUTHOR)) ?? (await headSha(ws, home));
+      const changedFiles = await changedBetween(ws, home, startSha, head);
+      if (!this.hooks && head !== ws.baseSha) {
+        const allFiles = await changedBetween(ws, home, ws.baseSha, head);
+        await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: await diffBetween(ws, home, ws.baseSha, head), files: allFiles });
+      }
+      return changedFiles;
+    } catch (err) {
+      log.warn("could not keep the partial work of a failed run", { conversationId: this.id, err });
+      return [];
+    }
   }
 
   /** which user messages this run handled (unknown when it failed before building its prompt) */
@@ -302,14 +328,14 @@ class ConversationRun {
     if (!stopped) log.warn("agent run failed", { conversationId: this.id, err });
     if (stopped === "lost") return null;
     try {
-      if (status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${reason}` });
       if (this.workspace && this.hooks?.finish && !this.finishCalled) {
         await this.callFinish({ outcome: "failed", summary: reason, error: reason, cancelled: status === "cancelled" }, null);
       } else if (!this.finishCalled) {
         await this.hooks?.abort?.({ ...this.context(), token: this.token }, reason).catch((e: unknown) => log.error("run hook abort threw", { conversationId: this.id, err: e }));
       }
-      await appendEvent(this.db, this.id, { kind: "result", outcome: "failed", summary: reason, changedFiles: [], ...this.upTo() });
-      return await finalizeRun(this.db, this.id, { status, reason, lastUserSeq: this.lastUserSeq, patch: { outcome: "failed", error: reason, summary: reason } }, this.deps.enqueue);
+      const outcome = status === "cancelled" ? ("cancelled" as const) : ("failed" as const);
+      await appendEvent(this.db, this.id, { kind: "result", outcome, summary: reason, changedFiles: [], ...this.upTo() });
+      return await finalizeRun(this.db, this.id, { status, reason, lastUserSeq: this.lastUserSeq, patch: { outcome, error: reason, summary: null } }, this.deps.enqueue);
     } catch (inner) {
       // Last resort (the database itself failing): the sweeper will mark the run interrupted.
       log.error("could not record the failed run", { conversationId: this.id, err: inner });

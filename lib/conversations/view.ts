@@ -20,6 +20,11 @@ export interface ConversationView {
   mergeRequestUrl: string | null;
   runtime: string | null;
   createdAt: string;
+  issueIid: number | null;
+  mergeRequestIid: number | null;
+  noteId: number | null;
+  /** every file any run of this conversation changed, in first-changed order (issue 17) */
+  conversationFiles: string[];
   /** files of the agent's work not on GitLab yet (app/API conversations) */
   pendingFiles: string[];
 }
@@ -46,8 +51,20 @@ export async function loadConversationView(db: Database, input: { id: string; us
       mergeRequestUrl: c.mergeRequestUrl,
       runtime: c.runtime,
       createdAt: c.createdAt.toISOString(),
+      issueIid: c.issueIid,
+      mergeRequestIid: c.mergeRequestIid,
+      noteId: c.noteId,
+      conversationFiles: filesOfAllRuns(events, changes?.files ?? []),
       pendingFiles: changes?.files ?? [],
     },
     events,
   };
+}
+
+/** What the whole conversation changed: the union over its runs' results and its unpushed work. */
+export function filesOfAllRuns(events: StoredTimelineEvent[], pending: string[]): string[] {
+  const files = new Set<string>();
+  for (const e of events) if (e.event.kind === "result") for (const f of e.event.changedFiles) files.add(f);
+  for (const f of pending) files.add(f);
+  return [...files];
 }

@@ -4,6 +4,10 @@
  */
 export const DEMO_USER = { username: "demo", password: "demo-password-123", name: "Demo Developer", email: "demo@example.com" };
 export const DEMO_GROUP = { path: "acme", name: "Acme" };
+/** The trigger label (product.md §4), seeded in every demo project. */
+const OPENHANDS_LABEL = { title: "openhands", color: "#6d28d9", description: "Ask the OpenHands agent to work on this issue" };
+/** The demo issue the home page's "Try it" panel sends people to. */
+export const DEMO_ISSUE = { project: "demo/hello-app", iid: 1, title: "Add a farewell function" };
 
 const helloApp: Record<string, string> = {
   "README.md": "# hello-app\n\nA tiny Node.js app used by the demo.\n\n```bash\nnode src/index.js\n```\n",
@@ -33,6 +37,8 @@ export function demoSeed(appUrl: string) {
         name: "hello-app",
         default_branch: "main",
         files: helloApp,
+        // The label that triggers the agent, so the demo issue page offers "Add ~openhands".
+        labels: [OPENHANDS_LABEL],
         issues: [{ title: "Add a farewell function", description: "create file src/farewell.js with content export const farewell = (name) => `Goodbye, ${name}!`;", labels: [], author: DEMO_USER.username }],
       },
       {
@@ -42,6 +48,7 @@ export function demoSeed(appUrl: string) {
         default_branch: "main",
         files: webShop,
         members: [],
+        labels: [OPENHANDS_LABEL],
         issues: [{ title: "Document the cart", description: "append ## Cart\\nCart totals are computed in src/cart.js. to README.md", labels: [], author: DEMO_USER.username }],
       },
     ],

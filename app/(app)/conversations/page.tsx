@@ -3,10 +3,12 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { conversationStatuses, conversationTriggers } from "@/db/schema";
-import { EmptyState, PageHeader } from "@/components/app-shell";
+import { PageHeader } from "@/components/app-shell";
+import { EmptyState } from "@/components/ui/empty-state";
 import { ConversationRow } from "@/components/conversation-row";
 import { currentUser } from "@/lib/auth/current-user";
 import { listConversations } from "@/lib/conversations/queries";
+import { withRequests } from "@/lib/conversations/list-rows";
 
 export const metadata = { title: "Conversations" };
 export const dynamic = "force-dynamic";
@@ -16,6 +18,9 @@ const filters = z.object({
   trigger: z.enum(conversationTriggers).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
+
+const statusFilterWords = { queued: "Queued", starting: "Starting", running: "Running", finished: "Finished", failed: "Failed", cancelled: "Cancelled" } as const;
+const triggerFilterWords = { ui: "App", issue: "Issue", merge_request: "Merge request", api: "API" } as const;
 
 function href(params: Record<string, string | undefined>) {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
@@ -29,6 +34,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   const f = filters.parse(await searchParams);
   const { db } = await getDb();
   const { items, nextCursor } = await listConversations(db, { userId: user.id, status: f.status, trigger: f.trigger, cursor: f.cursor, limit: 25 });
+  const rows = await withRequests(db, items);
   const chip = (active: boolean) => `rounded-full border px-3 py-1 text-xs ${active ? "border-brand-500 bg-brand-50 text-brand-700" : "border-slate-300 text-slate-600 hover:bg-slate-100"}`;
   return (
     <>
@@ -36,20 +42,20 @@ export default async function ConversationsPage({ searchParams }: { searchParams
       <div className="mb-4 flex flex-wrap items-center gap-2" aria-label="Filters">
         <span className="text-xs font-medium uppercase text-slate-500">Status</span>
         <Link className={chip(!f.status)} href={href({ trigger: f.trigger })}>
-          all
+          All
         </Link>
         {conversationStatuses.map((s) => (
           <Link key={s} className={chip(f.status === s)} href={href({ status: s, trigger: f.trigger })}>
-            {s}
+            {statusFilterWords[s]}
           </Link>
         ))}
         <span className="ml-4 text-xs font-medium uppercase text-slate-500">Trigger</span>
         <Link className={chip(!f.trigger)} href={href({ status: f.status })}>
-          all
+          All
         </Link>
         {conversationTriggers.map((t) => (
           <Link key={t} className={chip(f.trigger === t)} href={href({ status: f.status, trigger: t })}>
-            {t.replace("_", " ")}
+            {triggerFilterWords[t]}
           </Link>
         ))}
       </div>
@@ -59,9 +65,9 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         </EmptyState>
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="conversation-list">
-          {items.map((c) => (
+          {rows.map(({ conversation: c, request }) => (
             <li key={c.id}>
-              <ConversationRow conversation={c} showTime />
+              <ConversationRow conversation={c} request={request} showTime />
             </li>
           ))}
         </ul>

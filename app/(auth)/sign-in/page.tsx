@@ -2,6 +2,7 @@ import { signInWithGitLab } from "@/app/actions/sign-in-with-gitlab";
 import { DemoBanner } from "@/components/demo-banner";
 import { demoBannerInfo } from "@/lib/demo/banner-info";
 import { getEnv } from "@/lib/env";
+import { Button } from "@/components/ui/button";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -32,15 +33,19 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           ) : null}
           <form action={signInWithGitLab} className="mt-6">
             <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
-            <button type="submit" className="w-full rounded-md bg-[#FC6D26] px-4 py-2 font-medium text-white hover:bg-[#e24329]">
+            {/* The app's one primary colour, like every other button (issue 17). */}
+            <Button type="submit" className="w-full">
               Sign in with GitLab
-            </button>
+            </Button>
           </form>
           {demo ? (
             <div className="mt-6 rounded-md bg-slate-100 p-3 text-sm text-slate-700" data-testid="demo-credentials">
               <p className="font-medium">Demo account</p>
               <p>
-                Username <code className="rounded bg-white px-1">{demo.username}</code>, password <code className="rounded bg-white px-1">{demo.password}</code>
+                Username <code className="whitespace-nowrap rounded bg-white px-1">{demo.username}</code>, password{" "}
+                <code className="whitespace-nowrap rounded bg-white px-1" data-testid="demo-password">
+                  {demo.password}
+                </code>
               </p>
             </div>
           ) : null}

@@ -3,6 +3,8 @@ import * as conversationRoute from "@/app/api/v1/conversations/[id]/route";
 import * as eventsRoute from "@/app/api/v1/conversations/[id]/events/route";
 import * as messagesRoute from "@/app/api/v1/conversations/[id]/messages/route";
 import * as cancelRoute from "@/app/api/v1/conversations/[id]/cancel/route";
+import * as pushRoute from "@/app/api/v1/conversations/[id]/push/route";
+import * as mergeRequestRoute from "@/app/api/v1/conversations/[id]/merge-request/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import type { RecordedResponse } from "./openapi-validator";
 
@@ -22,6 +24,8 @@ const routes: { template: string; pattern: RegExp; module: RouteModule }[] = [
   { template: "/conversations/{id}/events", pattern: /^\/conversations\/(?<id>[^/]+)\/events$/, module: eventsRoute as unknown as RouteModule },
   { template: "/conversations/{id}/messages", pattern: /^\/conversations\/(?<id>[^/]+)\/messages$/, module: messagesRoute as unknown as RouteModule },
   { template: "/conversations/{id}/cancel", pattern: /^\/conversations\/(?<id>[^/]+)\/cancel$/, module: cancelRoute as unknown as RouteModule },
+  { template: "/conversations/{id}/push", pattern: /^\/conversations\/(?<id>[^/]+)\/push$/, module: pushRoute as unknown as RouteModule },
+  { template: "/conversations/{id}/merge-request", pattern: /^\/conversations\/(?<id>[^/]+)\/merge-request$/, module: mergeRequestRoute as unknown as RouteModule },
   { template: "/openapi.json", pattern: /^\/openapi\.json$/, module: openapiRoute as unknown as RouteModule },
 ];
 

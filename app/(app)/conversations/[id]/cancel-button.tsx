@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { cancelConversationAction, type CancelConversationState } from "@/app/actions/cancel-conversation";
+import { Button } from "@/components/ui/button";
 
 export function CancelButton({ conversationId }: { conversationId: string }) {
   const [state, action, pending] = useActionState<CancelConversationState, FormData>(cancelConversationAction, { status: "idle" });
@@ -13,14 +14,9 @@ export function CancelButton({ conversationId }: { conversationId: string }) {
         </span>
       ) : null}
       <input type="hidden" name="conversationId" value={conversationId} />
-      <button
-        data-testid="cancel-button"
-        type="submit"
-        disabled={pending || state.status === "success"}
-        className="h-9 rounded-md border border-red-300 bg-white px-4 text-sm font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-60"
-      >
+      <Button data-testid="cancel-button" type="submit" variant="danger" disabled={pending || state.status === "success"} disabledReason="The agent has been asked to stop; it stops within a few seconds.">
         {pending || state.status === "success" ? "Cancelling…" : "Cancel"}
-      </button>
+      </Button>
     </form>
   );
 }

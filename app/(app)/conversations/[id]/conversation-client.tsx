@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { StatusBadge } from "@/components/status-badge";
+import { Badge } from "@/components/ui/badge";
+import { conversationLinks, triggerWords } from "@/lib/conversations/links";
 import type { StoredTimelineEvent } from "@/lib/conversations/event-types";
 import type { ConversationView } from "@/lib/conversations/view";
 import { CancelButton } from "./cancel-button";
@@ -10,10 +12,12 @@ import { FollowUpForm } from "./follow-up-form";
 import { ResultPanel } from "./result-panel";
 import { Timeline } from "./timeline";
 
-const triggerLabel = { ui: "Launched from the app", issue: "GitLab issue", merge_request: "GitLab merge request", api: "Cloud API" } as const;
 const TERMINAL = new Set(["finished", "failed", "cancelled"]);
 
-type Connection = "idle" | "connecting" | "live" | "reconnecting";
+type Connection = "idle" | "connecting" | "live" | "reconnecting" | "ended";
+
+/** "Connecting…" only when opening the stream takes this long: short runs never flash it. */
+const CONNECTING_GRACE_MS = 1_500;
 
 /**
  * The live conversation. Events come from the server render, then from the SSE stream, which the
@@ -45,6 +49,7 @@ export function ConversationClient(props: { conversation: ConversationView; init
   useEffect(() => {
     if (!live) return;
     const source = new EventSource(`/api/conversations/${c.id}/events?after=${lastSeqRef.current}`);
+    const grace = setTimeout(() => setConnection((now) => (now === "idle" || now === "ended" ? "connecting" : now)), CONNECTING_GRACE_MS);
     source.onopen = () => {
       setConnection("live");
       setStreamError(null);
@@ -56,7 +61,8 @@ export function ConversationClient(props: { conversation: ConversationView; init
     };
     source.addEventListener("end", () => {
       source.close();
-      setConnection("idle");
+      // The run is over; the page refreshes into its final state without a "Connecting…" meanwhile.
+      setConnection("ended");
       router.refresh();
     });
     source.onerror = () => {
@@ -68,43 +74,83 @@ export function ConversationClient(props: { conversation: ConversationView; init
         setConnection("reconnecting");
       }
     };
-    return () => source.close();
+    return () => {
+      clearTimeout(grace);
+      source.close();
+    };
     // Reopened when the conversation becomes live again (a follow-up started a new run).
   }, [live, c.id, router]);
 
+  const links = conversationLinks(props.gitlabUrl, c);
   return (
     <article className="space-y-6">
       <header className="rounded-lg border border-slate-200 bg-white p-5" data-testid="conversation-header">
-        <div className="flex flex-wrap items-center justify-between gap-3">
-          <h1 className="min-w-0 break-words text-xl font-semibold">{c.title || "Conversation"}</h1>
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <h1 className="w-full min-w-0 break-words text-xl font-semibold sm:w-auto sm:flex-1">{c.title || "Conversation"}</h1>
           <div className="flex items-center gap-2">
             {props.isTestAgent ? (
-              <span data-testid="test-agent-label" title="AGENT_RUNTIME=scripted: a deterministic agent for tests and demos" className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800">
+              <Badge tone="warning" data-testid="test-agent-label" title="AGENT_RUNTIME=scripted: a deterministic agent for tests and demos">
                 Test agent
-              </span>
+              </Badge>
             ) : null}
-            <LiveIndicator connection={live && connection === "idle" ? "connecting" : live ? connection : "idle"} />
-            <StatusBadge status={c.status} />
+            <LiveIndicator connection={live ? connection : "idle"} />
+            <StatusBadge status={c.status} outcome={c.outcome} />
           </div>
         </div>
-        <dl className="mt-3 grid grid-cols-1 gap-2 text-sm sm:grid-cols-3">
-          <div>
+        <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
+          <div className="min-w-0">
             <dt className="text-slate-500">Repository</dt>
-            <dd className="font-medium" data-testid="conversation-repository">
-              <a className="hover:underline" href={`${props.gitlabUrl}/${c.projectPath}`} target="_blank" rel="noreferrer">
+            <dd className="truncate font-medium" data-testid="conversation-repository">
+              <a className="hover:underline" href={links.repository} target="_blank" rel="noreferrer">
                 {c.projectPath}
               </a>
             </dd>
           </div>
-          <div>
+          <div className="min-w-0">
             <dt className="text-slate-500">Branch</dt>
-            <dd className="font-mono text-sm" data-testid="conversation-branch">
+            <dd className="truncate font-mono text-sm" data-testid="conversation-branch">
               {c.branch}
             </dd>
           </div>
-          <div>
+          <div className="min-w-0">
             <dt className="text-slate-500">Trigger</dt>
-            <dd data-testid="conversation-trigger">{triggerLabel[c.trigger]}</dd>
+            <dd data-testid="conversation-trigger">
+              {links.source ? (
+                <>
+                  <a className="text-brand-700 underline" href={links.source.url} target="_blank" rel="noreferrer" data-testid="trigger-source-link">
+                    {links.source.label}
+                  </a>
+                  {links.comment ? (
+                    <>
+                      {" · "}
+                      <a className="text-brand-700 underline" href={links.comment} target="_blank" rel="noreferrer" data-testid="trigger-comment-link">
+                        comment
+                      </a>
+                    </>
+                  ) : (
+                    " · label"
+                  )}
+                </>
+              ) : (
+                triggerWords(c)
+              )}
+            </dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="text-slate-500">Created on GitLab</dt>
+            <dd className="space-x-2" data-testid="conversation-created">
+              {links.branch ? (
+                <a data-testid="pushed-branch-link" className="font-mono text-brand-700 underline" href={links.branch.url} target="_blank" rel="noreferrer">
+                  {links.branch.name}
+                </a>
+              ) : null}
+              {links.mergeRequest ? (
+                <a data-testid="merge-request-link" className="text-brand-700 underline" href={links.mergeRequest} target="_blank" rel="noreferrer">
+                  {mergeRequestLabel(links.mergeRequest)}
+                </a>
+              ) : null}
+              {!links.branch && !links.mergeRequest ? <span className="text-slate-500">Nothing yet</span> : null}
+            </dd>
           </div>
         </dl>
         {live ? (
@@ -120,17 +166,23 @@ export function ConversationClient(props: { conversation: ConversationView; init
         </p>
       ) : null}
 
-      <Timeline events={events} status={c.status} />
+      <Timeline events={events} status={c.status} final={live ? null : { summary: c.summary, error: c.error }} />
 
-      {!live ? <ResultPanel conversation={c} gitlabUrl={props.gitlabUrl} /> : null}
+      {!live ? <ResultPanel conversation={c} /> : null}
 
       <FollowUpForm conversationId={c.id} running={live} />
     </article>
   );
 }
 
+/** "Merge request !12" from a GitLab MR URL; the URL itself when it has another shape. */
+function mergeRequestLabel(url: string): string {
+  const iid = /\/merge_requests\/(\d+)/.exec(url)?.[1];
+  return iid ? `Merge request !${iid}` : url;
+}
+
 function LiveIndicator({ connection }: { connection: Connection }) {
-  if (connection === "idle") return null;
+  if (connection === "idle" || connection === "ended") return null;
   const text = connection === "live" ? "Live" : connection === "connecting" ? "Connecting…" : "Reconnecting…";
   const dot = connection === "live" ? "bg-emerald-500" : "bg-amber-500";
   return (

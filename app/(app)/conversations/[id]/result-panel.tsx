@@ -3,67 +3,71 @@
 import { useActionState } from "react";
 import { openMergeRequestAction, type OpenMergeRequestState } from "@/app/actions/open-merge-request";
 import { pushBranchAction, type PushBranchState } from "@/app/actions/push-branch";
+import { Markdown } from "@/components/markdown";
+import { Button } from "@/components/ui/button";
+import { conversationVerdict, verdictLabel, verdictSentence } from "@/lib/conversations/outcome";
 import type { ConversationView } from "@/lib/conversations/view";
-import { Markdown } from "./timeline";
 
-const outcomeLabel = { resolved: "Resolved", answered: "Answered", not_resolved: "Not resolved", failed: "Failed" } as const;
-
-function treeUrl(gitlabUrl: string, projectPath: string, branch: string) {
-  return `${gitlabUrl}/${projectPath}/-/tree/${branch.split("/").map(encodeURIComponent).join("/")}`;
-}
+const FileList = ({ files, testId }: { files: string[]; testId: string }) => (
+  <ul className="mt-1 flex flex-wrap gap-1" data-testid={testId}>
+    {files.map((f) => (
+      <li key={f}>
+        <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{f}</code>
+      </li>
+    ))}
+  </ul>
+);
 
 /**
- * The end of a run: its summary, links to what it created on GitLab, and for app/API conversations
- * the two publishing buttons. The agent never pushes; these do, with the user's own token.
+ * The end of a run: how it ended, why (once), what the agent said, what the whole conversation
+ * changed, and for app/API conversations the two publishing buttons, also after a failed or
+ * cancelled run that changed files (issue 17). The agent never pushes; these do, with the user's
+ * own token.
  */
-export function ResultPanel({ conversation: c, gitlabUrl }: { conversation: ConversationView; gitlabUrl: string }) {
+export function ResultPanel({ conversation: c }: { conversation: ConversationView }) {
   const [push, pushAction, pushing] = useActionState<PushBranchState, FormData>(pushBranchAction, { status: "idle" });
   const [mr, mrAction, opening] = useActionState<OpenMergeRequestState, FormData>(openMergeRequestAction, { status: "idle" });
+  const verdict = conversationVerdict(c.status, c.outcome);
   const publishable = c.trigger === "ui" || c.trigger === "api";
   const hasWork = c.pendingFiles.length > 0;
   const busy = pushing || opening;
   const error = [push, mr].find((s) => s.status === "error")?.message;
+  const ended = verdict === "failed" || verdict === "cancelled" || verdict === "timed_out";
+  // The summary is shown unless it only repeats the reason.
+  const showSummary = !!c.summary && !(c.error && c.summary.includes(c.error));
 
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-5" aria-label="Result" data-testid="conversation-result">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 className="font-semibold">Summary</h2>
-        {c.outcome ? <span className="text-xs font-medium uppercase text-slate-500" data-testid="conversation-outcome">{outcomeLabel[c.outcome]}</span> : null}
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="font-semibold" data-testid="conversation-outcome" data-verdict={verdict}>
+          {verdictLabel[verdict]}
+        </h2>
+        {ended && c.error ? null : <p className="text-sm text-slate-600">{verdictSentence[verdict]}</p>}
       </div>
-      <div className="mt-2" data-testid="conversation-summary">
-        {c.summary ? <Markdown text={c.summary} /> : <p className="text-sm text-slate-500">{c.status === "cancelled" ? "The run was cancelled." : "No summary."}</p>}
-      </div>
-      {c.status === "failed" && c.error && c.error !== c.summary ? (
+      {ended && c.error ? (
         <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="conversation-error">
-          {c.error}
+          {verdict === "cancelled" ? "Cancelled" : "Reason"}: {c.error}
         </p>
       ) : null}
+      <div className="mt-3" data-testid="conversation-summary">
+        {showSummary ? <Markdown text={c.summary ?? ""} /> : !ended ? <p className="text-sm text-slate-500">The agent left no summary.</p> : null}
+      </div>
 
-      {hasWork ? (
-        <p className="mt-3 text-sm text-slate-700">
-          Changed, not pushed yet: {c.pendingFiles.map((f) => <code key={f} className="mr-1 rounded bg-slate-100 px-1 font-mono text-xs">{f}</code>)}
+      {c.conversationFiles.length > 0 ? (
+        <div className="mt-4 text-sm text-slate-700">
+          <p className="font-medium">{ended ? "Changed before the run stopped" : "Files this conversation changed"}</p>
+          <FileList files={c.conversationFiles} testId="conversation-files" />
+        </div>
+      ) : (
+        <p className="mt-4 text-sm text-slate-600" data-testid="conversation-files-none">
+          No files changed in this conversation.
         </p>
-      ) : null}
-
-      {c.pushedBranch || c.mergeRequestUrl ? (
-        <ul className="mt-3 space-y-1 text-sm">
-          {c.pushedBranch ? (
-            <li>
-              Branch:{" "}
-              <a data-testid="pushed-branch-link" className="font-mono text-brand-700 underline" href={treeUrl(gitlabUrl, c.projectPath, c.pushedBranch)} target="_blank" rel="noreferrer">
-                {c.pushedBranch}
-              </a>
-            </li>
-          ) : null}
-          {c.mergeRequestUrl ? (
-            <li>
-              Merge request:{" "}
-              <a data-testid="merge-request-link" className="text-brand-700 underline" href={c.mergeRequestUrl} target="_blank" rel="noreferrer">
-                {c.mergeRequestUrl}
-              </a>
-            </li>
-          ) : null}
-        </ul>
+      )}
+      {hasWork && publishable ? (
+        <div className="mt-3 text-sm text-slate-700">
+          <p className="font-medium">Not on GitLab yet</p>
+          <FileList files={c.pendingFiles} testId="pending-files" />
+        </div>
       ) : null}
 
       {publishable && (hasWork || (c.pushedBranch && !c.mergeRequestUrl)) ? (
@@ -71,17 +75,17 @@ export function ResultPanel({ conversation: c, gitlabUrl }: { conversation: Conv
           {hasWork ? (
             <form action={pushAction}>
               <input type="hidden" name="conversationId" value={c.id} />
-              <button data-testid="push-branch-button" type="submit" disabled={busy} className="h-9 rounded-md border border-slate-300 bg-white px-4 text-sm font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60">
+              <Button data-testid="push-branch-button" type="submit" variant="secondary" disabled={busy} disabledReason="Wait: another push or merge request is in progress.">
                 {pushing ? "Pushing…" : c.pushedBranch ? "Push new changes" : "Push branch"}
-              </button>
+              </Button>
             </form>
           ) : null}
           {!c.mergeRequestUrl ? (
             <form action={mrAction}>
               <input type="hidden" name="conversationId" value={c.id} />
-              <button data-testid="open-mr-button" type="submit" disabled={busy} className="h-9 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300">
+              <Button data-testid="open-mr-button" type="submit" disabled={busy} disabledReason="Wait: a push is in progress.">
                 {opening ? "Opening…" : "Open merge request"}
-              </button>
+              </Button>
             </form>
           ) : null}
         </div>

@@ -1,20 +1,40 @@
+"use client";
+
+import { useState } from "react";
 import type { ConversationStatus } from "@/db/schema";
 import type { StoredTimelineEvent, TimelineEvent } from "@/lib/conversations/event-types";
-import { renderMarkdown } from "@/lib/markdown/render";
+import { Markdown } from "@/components/markdown";
+import { verdictLabel } from "@/lib/conversations/outcome";
 
 /** Outputs longer than this are collapsed behind a <details> (their last lines stay visible). */
 const COLLAPSE_LINES = 12;
 const COLLAPSE_CHARS = 1_500;
+/** Messages longer than this show their start, with the rest one click away (rendered once either way). */
+const MESSAGE_PREVIEW_CHARS = 2_000;
 
-const markdownClass =
-  "min-w-0 break-words text-sm leading-6 [&_a]:text-brand-700 [&_a]:underline [&_blockquote]:border-l-4 [&_blockquote]:border-slate-200 [&_blockquote]:pl-3 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.85em] [&_h1]:text-lg [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_li]:ml-5 [&_ol]:list-decimal [&_p]:my-1.5 [&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-slate-900 [&_pre]:p-3 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_ul]:list-disc";
-
-export function Markdown({ text, className = "" }: { text: string; className?: string }) {
-  // renderMarkdown escapes all HTML and drops non-http(s) links, so this is safe to inject.
-  return <div className={`${markdownClass} ${className}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />;
+/**
+ * Events of the latest run that the result panel already says: the agent's closing message when it
+ * is the summary ("Done. Created a.txt" next to "Created a.txt"), and the failure reason (issue 17:
+ * the timeline repeated itself). Earlier runs keep everything: their summaries are not shown
+ * elsewhere.
+ */
+export function hiddenByResultPanel(events: StoredTimelineEvent[], final: { summary: string | null; error: string | null } | null): Set<number> {
+  const hidden = new Set<number>();
+  if (!final) return hidden;
+  const lastResult = events.findLastIndex((e) => e.event.kind === "result");
+  if (lastResult < 0) return hidden;
+  const runStart = events.slice(0, lastResult).findLastIndex((e) => e.event.kind === "result");
+  const same = (a: string, b: string | null) => !!b && a.trim().replace(/^Done\.\s*/, "") === b.trim();
+  for (const e of events.slice(runStart + 1, lastResult)) {
+    if (e.event.kind === "message" && same(e.event.text, final.summary)) hidden.add(e.seq);
+    if (e.event.kind === "error" && (same(e.event.message, final.error) || same(e.event.message, final.summary))) hidden.add(e.seq);
+  }
+  return hidden;
 }
 
-export function Timeline({ events, status }: { events: StoredTimelineEvent[]; status: ConversationStatus }) {
+export function Timeline({ events: all, status, final = null }: { events: StoredTimelineEvent[]; status: ConversationStatus; final?: { summary: string | null; error: string | null } | null }) {
+  const hidden = hiddenByResultPanel(all, final);
+  const events = all.filter((e) => !hidden.has(e.seq));
   if (events.length === 0) {
     return (
       <section className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600" data-testid="conversation-timeline">
@@ -37,7 +57,7 @@ export function Timeline({ events, status }: { events: StoredTimelineEvent[]; st
 }
 
 const editVerb = { create: "Created", modify: "Edited", delete: "Deleted" } as const;
-const outcomeText = { resolved: "Done", answered: "Answered", not_resolved: "Not resolved", failed: "Failed" } as const;
+const statusWord = { finished: "Finished", failed: "Failed", cancelled: "Cancelled" } as const;
 
 function time(at: string) {
   return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
@@ -49,14 +69,14 @@ function EventItem({ event, at }: { event: TimelineEvent; at: string }) {
       return (
         <div className="ml-auto max-w-[85%] rounded-lg bg-brand-50 px-4 py-2 ring-1 ring-brand-100">
           <p className="mb-1 text-xs font-medium text-brand-700">You · {time(at)}</p>
-          <Markdown text={event.text} />
+          <LongMarkdown text={event.text} />
         </div>
       );
     case "message":
       return (
         <div className="max-w-[85%] rounded-lg bg-white px-4 py-2 ring-1 ring-slate-200">
           <p className="mb-1 text-xs font-medium text-slate-500">Agent · {time(at)}</p>
-          <Markdown text={event.text} />
+          <LongMarkdown text={event.text} />
         </div>
       );
     case "command":
@@ -81,20 +101,37 @@ function EventItem({ event, at }: { event: TimelineEvent; at: string }) {
         </p>
       );
     case "status":
+      // A transition is a divider with the status only: the reason of an ended run is shown once,
+      // in the result panel (issue 17: it appeared five times).
       return event.status ? (
         <p className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500">
           <span className="h-px flex-1 bg-slate-200" />
-          {event.text}
+          {event.status === "queued" || event.status === "starting" || event.status === "running" ? event.text : statusWord[event.status]}
           <span className="h-px flex-1 bg-slate-200" />
         </p>
       ) : (
         <p className="text-xs text-slate-500">{event.text}</p>
       );
     case "result":
+      // One line per run: how it ended and what it changed. The agent's words are in its messages
+      // above, the summary and the reason in the result panel below.
       return (
-        <p className="text-sm text-slate-700">
-          <span className="font-medium">{outcomeText[event.outcome]}.</span>{" "}
-          {event.changedFiles.length > 0 ? `Changed ${event.changedFiles.join(", ")}.` : "No files changed."}
+        <p className="text-sm text-slate-700" data-testid="run-result" data-outcome={event.outcome}>
+          <span className="font-medium">Run ended: {verdictLabel[event.outcome]}.</span>{" "}
+          {event.changedFiles.length > 0 ? (
+            <>
+              Changed{" "}
+              {event.changedFiles.map((f, i) => (
+                <span key={f}>
+                  {i > 0 ? ", " : ""}
+                  <code className="rounded bg-slate-100 px-1 font-mono text-xs">{f}</code>
+                </span>
+              ))}
+              .
+            </>
+          ) : (
+            "No files changed in this run."
+          )}
         </p>
       );
     case "branch_pushed":
@@ -151,5 +188,22 @@ function Output({ text, exitCode, truncated }: { text: string; exitCode?: number
       </summary>
       {body}
     </details>
+  );
+}
+
+/**
+ * A message, whole when short. A long one shows its start and says how much is left; "Show all"
+ * swaps in the whole text, so it is rendered once either way.
+ */
+function LongMarkdown({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  if (text.length <= MESSAGE_PREVIEW_CHARS) return <Markdown text={text} />;
+  return (
+    <div>
+      <Markdown text={all ? text : `${text.slice(0, MESSAGE_PREVIEW_CHARS)}…`} />
+      <button type="button" className="text-xs font-medium text-brand-700 underline" onClick={() => setAll(!all)} aria-expanded={all}>
+        {all ? "Show less" : `Show all ${text.length.toLocaleString("en")} characters`}
+      </button>
+    </div>
   );
 }

@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { deleteApiKeyAction, type DeleteApiKeyState } from "@/app/actions/delete-api-key";
 import { revokeApiKeyAction, type RevokeApiKeyState } from "@/app/actions/revoke-api-key";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, Td, Th } from "@/components/ui/table";
 
 export interface ApiKeyRow {
   id: string;
@@ -18,42 +23,49 @@ export function formatUtc(iso: string): string {
   return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }
 
-const statusStyle: Record<ApiKeyRow["status"], string> = {
-  active: "bg-emerald-100 text-emerald-800",
-  expired: "bg-amber-100 text-amber-800",
-  revoked: "bg-zinc-200 text-zinc-700",
-};
+const statusTone: Record<ApiKeyRow["status"], BadgeTone> = { active: "success", expired: "warning", revoked: "muted" };
 
 export function ApiKeyList({ keys }: { keys: ApiKeyRow[] }) {
   if (keys.length === 0) {
     return (
-      <p className="mt-4 rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600" data-testid="api-keys-empty">
-        No API keys yet. Create one above to use the Cloud API.
-      </p>
+      <div className="mt-4">
+        <EmptyState title="No API keys yet" testId="api-keys-empty">
+          Create one above to use the Cloud API.
+        </EmptyState>
+      </div>
     );
   }
   return (
-    <div className="mt-4 overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="api-key-list">
-        <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+    <div className="mt-4">
+      <Table data-testid="api-key-list" className="min-w-[860px]">
+        <colgroup>
+          <col className="w-[18%]" />
+          <col className="w-[14%]" />
+          <col className="w-[15%]" />
+          <col className="w-[15%]" />
+          <col className="w-[15%]" />
+          <col className="w-[9%]" />
+          <col className="w-[14%]" />
+        </colgroup>
+        <thead>
           <tr>
-            <th className="py-2 pr-4 font-medium">Name</th>
-            <th className="py-2 pr-4 font-medium">Key</th>
-            <th className="py-2 pr-4 font-medium">Created</th>
-            <th className="py-2 pr-4 font-medium">Last used</th>
-            <th className="py-2 pr-4 font-medium">Expires</th>
-            <th className="py-2 pr-4 font-medium">Status</th>
-            <th className="py-2 font-medium">
+            <Th>Name</Th>
+            <Th>Key</Th>
+            <Th>Created</Th>
+            <Th>Last used</Th>
+            <Th>Expires</Th>
+            <Th>Status</Th>
+            <Th>
               <span className="sr-only">Actions</span>
-            </th>
+            </Th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody>
           {keys.map((k) => (
             <KeyRow key={k.id} apiKey={k} />
           ))}
         </tbody>
-      </table>
+      </Table>
     </div>
   );
 }
@@ -61,62 +73,60 @@ export function ApiKeyList({ keys }: { keys: ApiKeyRow[] }) {
 function KeyRow({ apiKey: k }: { apiKey: ApiKeyRow }) {
   const [confirming, setConfirming] = useState(false);
   const [state, formAction, pending] = useActionState<RevokeApiKeyState, FormData>(revokeApiKeyAction, { status: "idle" });
+  const [deleted, deleteAction, deleting] = useActionState<DeleteApiKeyState, FormData>(deleteApiKeyAction, { status: "idle" });
+  const error = [state, deleted].find((s) => s.status === "error")?.message;
   return (
-    <tr data-testid="api-key-row" data-key-id={k.id} className="align-top">
-      <td className="py-3 pr-4 font-medium" data-testid="api-key-row-name">
+    <tr data-testid="api-key-row" data-key-id={k.id}>
+      <Td className="break-words font-medium" data-testid="api-key-row-name">
         {k.name}
-      </td>
-      <td className="py-3 pr-4 font-mono text-xs" data-testid="api-key-row-prefix">
+      </Td>
+      <Td className="font-mono text-xs" data-testid="api-key-row-prefix">
         {k.prefix}…
-      </td>
-      <td className="py-3 pr-4 text-slate-600">{formatUtc(k.createdAt)}</td>
-      <td className="py-3 pr-4 text-slate-600" data-testid="api-key-row-last-used">
+      </Td>
+      <Td className="text-slate-600">{formatUtc(k.createdAt)}</Td>
+      <Td className="text-slate-600" data-testid="api-key-row-last-used">
         {k.lastUsedAt ? formatUtc(k.lastUsedAt) : "Never"}
-      </td>
-      <td className="py-3 pr-4 text-slate-600" data-testid="api-key-row-expires">
+      </Td>
+      <Td className="text-slate-600" data-testid="api-key-row-expires">
         {k.expiresAt ? formatUtc(k.expiresAt) : "Never"}
-      </td>
-      <td className="py-3 pr-4">
-        <span data-testid="api-key-row-status" className={`inline-flex rounded-full px-2.5 py-0.5 text-xs font-medium ${statusStyle[k.status]}`}>
+      </Td>
+      <Td>
+        <Badge tone={statusTone[k.status]} data-testid="api-key-row-status">
           {k.status}
-        </span>
-      </td>
-      <td className="py-3 text-right">
-        {k.status === "revoked" ? null : confirming ? (
+        </Badge>
+      </Td>
+      <Td className="text-right">
+        {k.status !== "active" ? (
+          <form action={deleteAction}>
+            <input type="hidden" name="id" value={k.id} />
+            <Button type="submit" variant="secondary" size="sm" disabled={deleting} data-testid="delete-api-key" aria-label={`Delete ${k.name}`} title="Remove this key from the list. It no longer works either way.">
+              {deleting ? "Deleting…" : "Delete"}
+            </Button>
+          </form>
+        ) : confirming ? (
           <form action={formAction} className="flex flex-col items-end gap-2" data-testid="revoke-confirm">
             <input type="hidden" name="id" value={k.id} />
-            <span className="max-w-56 text-xs text-slate-700">Scripts using this key stop working at once. This cannot be undone.</span>
-            <span className="flex gap-2">
-              <button type="button" onClick={() => setConfirming(false)} className="rounded-md px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100">
+            <span className="text-xs text-slate-700">Scripts using this key stop working at once. This cannot be undone.</span>
+            <span className="flex flex-wrap justify-end gap-2">
+              <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
                 Cancel
-              </button>
-              <button
-                type="submit"
-                disabled={pending}
-                data-testid="confirm-revoke-api-key"
-                className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-700 disabled:bg-slate-300"
-              >
+              </Button>
+              <Button type="submit" size="sm" variant="danger" disabled={pending} data-testid="confirm-revoke-api-key">
                 {pending ? "Revoking…" : "Revoke key"}
-              </button>
+              </Button>
             </span>
           </form>
         ) : (
-          <button
-            type="button"
-            onClick={() => setConfirming(true)}
-            data-testid="revoke-api-key"
-            aria-label={`Revoke ${k.name}`}
-            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50"
-          >
+          <Button variant="secondary" size="sm" onClick={() => setConfirming(true)} data-testid="revoke-api-key" aria-label={`Revoke ${k.name}`}>
             Revoke
-          </button>
+          </Button>
         )}
-        {state.status === "error" ? (
+        {error ? (
           <p role="alert" className="mt-1 text-xs text-red-700">
-            {state.message}
+            {error}
           </p>
         ) : null}
-      </td>
+      </Td>
     </tr>
   );
 }

@@ -4,6 +4,8 @@ import { useActionState, useState } from "react";
 import { createApiKeyAction, type CreateApiKeyState } from "@/app/actions/create-api-key";
 import { apiKeyExpiryChoices } from "@/lib/api-keys/expiry-choices";
 import { ApiKeyList, formatUtc, type ApiKeyRow } from "./api-key-list";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 
 export type { ApiKeyRow };
 
@@ -35,15 +37,7 @@ function CreateApiKey() {
       <form action={formAction} className="mt-4 grid gap-4 md:grid-cols-[2fr_1fr_auto] md:items-end" data-testid="create-api-key-form">
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Name</span>
-          <input
-            name="name"
-            required
-            maxLength={100}
-            placeholder="e.g. CI pipeline"
-            data-testid="api-key-name"
-            aria-invalid={state.fieldErrors?.name ? true : undefined}
-            className="h-10 rounded-md border border-slate-300 px-3 focus:border-brand-500 focus:outline-none"
-          />
+          <Input name="name" required maxLength={100} placeholder="e.g. CI pipeline" data-testid="api-key-name" aria-invalid={state.fieldErrors?.name ? true : undefined} />
           {state.fieldErrors?.name ? <span className="text-xs text-red-700">{state.fieldErrors.name.join(" ")}</span> : null}
         </label>
         <label className="grid gap-1 text-sm">
@@ -58,14 +52,9 @@ function CreateApiKey() {
           </select>
           {state.fieldErrors?.expiresInDays ? <span className="text-xs text-red-700">{state.fieldErrors.expiresInDays.join(" ")}</span> : null}
         </label>
-        <button
-          type="submit"
-          disabled={pending}
-          data-testid="create-api-key"
-          className="h-10 rounded-md bg-brand-600 px-5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300"
-        >
+        <Button type="submit" disabled={pending} data-testid="create-api-key">
           {pending ? "Creating…" : "Create key"}
-        </button>
+        </Button>
       </form>
       {state.status === "error" && !state.fieldErrors ? (
         <p role="alert" className="mt-3 text-sm text-red-700" data-testid="create-api-key-error">
@@ -103,12 +92,12 @@ function NewKey({ created, onDone }: { created: NonNullable<CreateApiKeyState["c
           onFocus={(e) => e.currentTarget.select()}
           className="h-10 min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 font-mono text-xs"
         />
-        <button type="button" onClick={copy} data-testid="copy-api-key" className="h-10 rounded-md border border-slate-300 bg-white px-4 font-medium hover:bg-slate-100">
+        <Button variant="secondary" onClick={copy} data-testid="copy-api-key">
           {copied === "copied" ? "Copied" : "Copy"}
-        </button>
-        <button type="button" onClick={onDone} data-testid="dismiss-new-api-key" className="h-10 rounded-md px-4 font-medium text-slate-700 hover:bg-slate-100">
+        </Button>
+        <Button variant="ghost" onClick={onDone} data-testid="dismiss-new-api-key">
           Done
-        </button>
+        </Button>
       </div>
       {copied === "failed" ? <p className="mt-2 text-xs text-red-700">Copying was blocked by the browser; select the key and copy it by hand.</p> : null}
     </div>

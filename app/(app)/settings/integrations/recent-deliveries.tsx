@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { DeliveryView } from "@/lib/hooks/deliveries";
+import { deliveryEventWords, deliveryReasonWords } from "@/lib/hooks/delivery-words";
 
 type State = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; via: string | null; deliveries: DeliveryView[]; retentionDays: number | null };
 
@@ -66,14 +67,16 @@ export function RecentDeliveries({ resourceType, resourceId }: { resourceType: s
               <time dateTime={d.received_at} className="font-mono text-slate-500">
                 {new Date(d.received_at).toLocaleString()}
               </time>
-              <span className="font-medium text-slate-800">{d.event}</span>
+              <span className="font-medium text-slate-800" title={d.event}>
+                {deliveryEventWords(d.event)}
+              </span>
               <span className={outcomeClass[d.outcome] ?? "text-slate-600"}>
                 {outcomeLabel[d.outcome] ?? d.outcome}
-                {d.reason ? `: ${d.reason}` : ""}
+                {d.reason ? `: ${deliveryReasonWords(d.reason)}` : ""}
               </span>
               {d.conversation_id ? (
                 <Link href={`/conversations/${d.conversation_id}`} className="text-brand-600 hover:underline">
-                  conversation
+                  Open the conversation
                 </Link>
               ) : null}
             </li>

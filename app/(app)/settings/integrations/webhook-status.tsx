@@ -1,18 +1,19 @@
 import type { WebhookRow } from "@/lib/hooks/view";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 
-const badges: Record<WebhookRow["status"], { label: string; className: string }> = {
-  installed: { label: "Installed", className: "bg-emerald-100 text-emerald-800" },
-  not_installed: { label: "Not Installed", className: "bg-slate-200 text-slate-700" },
-  failed: { label: "Failed", className: "bg-red-100 text-red-800" },
+const badges: Record<WebhookRow["status"], { label: string; tone: BadgeTone }> = {
+  installed: { label: "Installed", tone: "success" },
+  not_installed: { label: "Not Installed", tone: "muted" },
+  failed: { label: "Failed", tone: "danger" },
 };
 
 /** The seed's three statuses: `Installed` (green), `Not Installed` (grey), `Failed` (red). */
 export function WebhookStatusBadge({ status, testId }: { status: WebhookRow["status"]; testId: string }) {
   const badge = badges[status];
   return (
-    <span data-testid={testId} data-status={status} className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-medium ${badge.className}`}>
+    <Badge tone={badge.tone} data-testid={testId} data-status={status}>
       {badge.label}
-    </span>
+    </Badge>
   );
 }
 

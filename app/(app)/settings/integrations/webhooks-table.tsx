@@ -2,12 +2,23 @@
 
 import { Fragment, useCallback, useEffect, useState } from "react";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
+import { Button } from "@/components/ui/button";
+import { Table, Td, Th } from "@/components/ui/table";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { RecentDeliveries } from "./recent-deliveries";
 import { AutoReviewToggle } from "./auto-review-toggle";
 import { AlertStatus, WebhookStatusBadge } from "./webhook-status";
 
 type Load = { kind: "loading" } | { kind: "error"; code: string; message: string } | { kind: "ready"; rows: WebhookRow[]; total: number; page: number; perPage: number };
+
+/** Why Reinstall is disabled for this row, in words (null: it is enabled). */
+function reinstallBlocker(row: WebhookRow, running: string | null, succeeded: boolean): string | null {
+  if (succeeded) return "Reinstalled.";
+  if (row.status === "installed") return "Installed; delete it in GitLab to reinstall.";
+  if (!row.can_manage) return row.error ?? "Needs Owner or Maintainer access in GitLab.";
+  if (running !== null) return "Another reinstall is running.";
+  return null;
+}
 
 const keyOf = (r: Pick<WebhookRow, "resource_type" | "resource_id">) => `${r.resource_type}-${r.resource_id}`;
 
@@ -95,9 +106,9 @@ export function WebhooksTable() {
     return (
       <div role="alert" data-testid="webhooks-error" className="rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-800">
         <p>Could not load the webhooks: {load.message}</p>
-        <button type="button" onClick={() => void refresh(true)} className="mt-2 rounded-md border border-red-300 bg-white px-3 py-1 font-medium hover:bg-red-100">
+        <Button variant="danger" size="sm" className="mt-2" onClick={() => void refresh(true)}>
           Try again
-        </button>
+        </Button>
       </div>
     );
   }
@@ -110,15 +121,23 @@ export function WebhooksTable() {
   }
 
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="webhooks-table">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+    <div>
+      <Table data-testid="webhooks-table">
+        {/* Fixed widths: a longer status or "Reinstalling..." never makes the columns jump. */}
+        <colgroup>
+          <col className="w-[34%]" />
+          <col className="w-[10%]" />
+          <col className="w-[28%]" />
+          <col className="w-[12%]" />
+          <col className="w-[16%]" />
+        </colgroup>
+        <thead>
           <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">Resource</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Type</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Status</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Auto-review</th>
-            <th scope="col" className="py-2 font-medium">Action</th>
+            <Th>Resource</Th>
+            <Th>Type</Th>
+            <Th>Status</Th>
+            <Th>Auto-review</Th>
+            <Th>Action</Th>
           </tr>
         </thead>
         <tbody>
@@ -126,11 +145,11 @@ export function WebhooksTable() {
             const key = keyOf(row);
             const open = expanded.has(key);
             const error = errors[key] ?? (row.status === "failed" ? row.error : null);
-            const disabled = row.status === "installed" || running !== null || succeeded.has(key) || !row.can_manage;
+            const disabledReason = reinstallBlocker(row, running, succeeded.has(key));
             return (
               <Fragment key={key}>
-                <tr data-testid={`webhook-row-${key}`} data-resource-path={row.full_path} className="border-b border-slate-100 align-top">
-                  <td className="py-3 pr-4">
+                <tr data-testid={`webhook-row-${key}`} data-resource-path={row.full_path}>
+                  <Td className="min-w-0 break-words">
                     <a href={row.web_url} target="_blank" rel="noreferrer" className="font-medium text-slate-900 hover:underline">
                       {row.name}
                     </a>
@@ -144,9 +163,9 @@ export function WebhooksTable() {
                     >
                       {open ? "▾" : "▸"} Recent deliveries
                     </button>
-                  </td>
-                  <td className="py-3 pr-4 text-slate-700">{row.resource_type}</td>
-                  <td className="py-3 pr-4">
+                  </Td>
+                  <Td className="text-slate-700">{row.resource_type}</Td>
+                  <Td>
                     <WebhookStatusBadge status={row.status} testId={`webhook-status-${key}`} />
                     {error ? (
                       <p data-testid={`webhook-error-${key}`} className="mt-1 max-w-md text-xs text-red-700">
@@ -155,50 +174,55 @@ export function WebhooksTable() {
                     ) : null}
                     <AlertStatus row={row} />
                     {row.note ? <p className="mt-1 max-w-md text-xs text-slate-500" data-testid={`webhook-note-${key}`}>{row.note}</p> : null}
-                  </td>
-                  <td className="py-3 pr-4">
+                  </Td>
+                  <Td>
                     <AutoReviewToggle row={row} testId={`auto-review-${key}`} />
-                  </td>
-                  <td className="py-3">
-                    <button
-                      type="button"
-                      disabled={disabled}
-                      title={!row.can_manage && !row.covered_by ? row.error ?? undefined : undefined}
+                  </Td>
+                  <Td>
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      disabled={disabledReason !== null}
+                      disabledReason={disabledReason}
                       data-testid={`reinstall-${key}`}
                       onClick={() => void reinstall(row)}
-                      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50"
                     >
                       {running === key ? "Reinstalling..." : "Reinstall"}
-                    </button>
-                  </td>
+                    </Button>
+                    {disabledReason && running !== key ? (
+                      <p className="mt-1 text-xs text-slate-500" data-testid={`reinstall-reason-${key}`}>
+                        {disabledReason}
+                      </p>
+                    ) : null}
+                  </Td>
                 </tr>
                 {open ? (
-                  <tr className="border-b border-slate-100 bg-slate-50">
-                    <td colSpan={5} className="px-4 py-3">
+                  <tr className="bg-slate-50">
+                    <Td colSpan={5}>
                       <RecentDeliveries resourceType={row.resource_type} resourceId={row.resource_id} />
-                    </td>
+                    </Td>
                   </tr>
                 ) : null}
               </Fragment>
             );
           })}
         </tbody>
-      </table>
+      </Table>
       <div className="mt-3 flex items-center gap-4 text-xs text-slate-500">
-        <button type="button" onClick={() => void refresh(true)} disabled={running !== null} className="hover:text-slate-800 disabled:opacity-50">
+        <Button variant="ghost" size="sm" onClick={() => void refresh(true)} disabled={running !== null} disabledReason="Wait for the reinstall to finish.">
           Refresh
-        </button>
+        </Button>
         {load.total > load.perPage ? (
           <nav aria-label="Webhook table pages" className="ml-auto flex items-center gap-3" data-testid="webhooks-pages">
             <span>
               {(load.page - 1) * load.perPage + 1}–{Math.min(load.total, load.page * load.perPage)} of {load.total}
             </span>
-            <button type="button" disabled={load.page <= 1 || running !== null} onClick={() => setPage(load.page - 1)} className="rounded border border-slate-300 px-2 py-0.5 disabled:opacity-50">
+            <Button variant="secondary" size="sm" disabled={load.page <= 1 || running !== null} disabledReason={running !== null ? "Wait for the reinstall to finish." : "This is the first page."} onClick={() => setPage(load.page - 1)}>
               Previous
-            </button>
-            <button type="button" disabled={load.page * load.perPage >= load.total || running !== null} onClick={() => setPage(load.page + 1)} className="rounded border border-slate-300 px-2 py-0.5 disabled:opacity-50">
+            </Button>
+            <Button variant="secondary" size="sm" disabled={load.page * load.perPage >= load.total || running !== null} disabledReason={running !== null ? "Wait for the reinstall to finish." : "This is the last page."} onClick={() => setPage(load.page + 1)}>
               Next
-            </button>
+            </Button>
           </nav>
         ) : null}
       </div>

@@ -4,6 +4,8 @@ import { useActionState, useState } from "react";
 import { deleteSecretAction, type DeleteSecretState } from "@/app/actions/delete-secret";
 import { updateSecretAction, type UpdateSecretState } from "@/app/actions/update-secret";
 import type { SecretRow } from "./secrets-client";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 
 /** "2026-03-01 14:05 UTC": the same text on the server and in the browser, so hydration matches. */
 const formatUtc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
@@ -47,12 +49,12 @@ function SecretItem({ secret: s }: { secret: SecretRow }) {
         </div>
         {mode === "view" ? (
           <div className="flex gap-2">
-            <button type="button" onClick={() => setMode("edit")} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50" aria-label={`Edit ${s.name}`}>
+            <Button variant="secondary" size="sm" onClick={() => setMode("edit")} aria-label={`Edit ${s.name}`}>
               Edit
-            </button>
-            <button type="button" onClick={() => setMode("delete")} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50" aria-label={`Delete ${s.name}`}>
+            </Button>
+            <Button variant="danger" size="sm" onClick={() => setMode("delete")} aria-label={`Delete ${s.name}`}>
               Delete
-            </button>
+            </Button>
           </div>
         ) : null}
       </div>
@@ -61,19 +63,19 @@ function SecretItem({ secret: s }: { secret: SecretRow }) {
           <input type="hidden" name="id" value={s.id} />
           <label className="text-xs font-medium">
             New value <span className="font-normal text-slate-500">(empty keeps the current one)</span>
-            <input name="value" type="password" autoComplete="new-password" className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            <Input name="value" type="password" autoComplete="new-password" className="mt-1 font-normal" />
           </label>
           <label className="text-xs font-medium">
             Description
-            <input name="description" defaultValue={s.description} maxLength={500} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            <Input name="description" defaultValue={s.description} maxLength={500} className="mt-1 font-normal" />
           </label>
           <span className="flex gap-2">
-            <button type="button" onClick={() => setMode("view")} className="rounded-md px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100">
+            <Button variant="ghost" size="sm" onClick={() => setMode("view")}>
               Cancel
-            </button>
-            <button type="submit" disabled={updating} className="rounded-md bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:bg-slate-300">
+            </Button>
+            <Button type="submit" size="sm" disabled={updating}>
               {updating ? "Saving…" : "Save"}
-            </button>
+            </Button>
           </span>
         </form>
       ) : null}
@@ -81,12 +83,12 @@ function SecretItem({ secret: s }: { secret: SecretRow }) {
         <form action={deleteAction} className="mt-3 flex flex-wrap items-center justify-end gap-2" data-testid="secret-delete-confirm">
           <input type="hidden" name="id" value={s.id} />
           <span className="text-xs text-slate-700">Runs from now on will not get {s.name}. This cannot be undone.</span>
-          <button type="button" onClick={() => setMode("view")} className="rounded-md px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100">
+          <Button variant="ghost" size="sm" onClick={() => setMode("view")}>
             Cancel
-          </button>
-          <button type="submit" disabled={deleting} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-700 disabled:bg-slate-300">
+          </Button>
+          <Button type="submit" variant="danger" size="sm" disabled={deleting}>
             {deleting ? "Deleting…" : "Delete secret"}
-          </button>
+          </Button>
         </form>
       ) : null}
       {error ? (

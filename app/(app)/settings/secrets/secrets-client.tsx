@@ -1,8 +1,10 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { createSecretAction, type CreateSecretState } from "@/app/actions/create-secret";
+import { Button } from "@/components/ui/button";
 import { SecretList } from "./secret-list";
+import { Input } from "@/components/ui/input";
 
 export interface SecretRow {
   id: string;
@@ -11,13 +13,19 @@ export interface SecretRow {
   updatedAt: string;
 }
 
-const input = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500";
 
 export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
   const [state, action, pending] = useActionState<CreateSecretState, FormData>(createSecretAction, { status: "idle" });
   const formRef = useRef<HTMLFormElement>(null);
+  // The value lives only in this browser tab: the server never sends it back, so after a
+  // validation error it must not be lost with the form's reset (issue 17). Cleared on success.
+  const [value, setValue] = useState("");
   useEffect(() => {
-    if (state.status === "success") formRef.current?.reset();
+    if (state.status === "success") {
+      formRef.current?.reset();
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- the saved value must leave the page
+      setValue("");
+    }
   }, [state]);
   const fieldError = (name: string) => state.fieldErrors?.[name]?.[0];
   return (
@@ -39,25 +47,25 @@ export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
         <form ref={formRef} action={action} className="mt-4 grid gap-3 md:grid-cols-[1fr_1fr]" data-testid="secret-form">
           <label className="text-sm font-medium">
             Name
-            <input name="name" defaultValue={state.input?.name} required maxLength={100} autoComplete="off" spellCheck={false} placeholder="MY_API_KEY" className={`${input} font-mono`} aria-invalid={fieldError("name") ? true : undefined} />
+            <Input name="name" defaultValue={state.input?.name} required maxLength={100} autoComplete="off" spellCheck={false} placeholder="MY_API_KEY" className="mt-1 font-mono font-normal" aria-invalid={fieldError("name") ? true : undefined} />
             {fieldError("name") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("name")}</span> : null}
           </label>
           <label className="text-sm font-medium">
             Value
-            <input name="value" type="password" required autoComplete="new-password" className={input} aria-invalid={fieldError("value") ? true : undefined} />
+            <Input name="value" type="password" required autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} className="mt-1 font-normal" aria-invalid={fieldError("value") ? true : undefined} />
             {fieldError("value") ? <span className="mt-1 block text-xs font-normal text-red-700">{fieldError("value")}</span> : null}
           </label>
           <label className="text-sm font-medium md:col-span-2">
             Description <span className="font-normal text-slate-500">(optional)</span>
-            <input name="description" defaultValue={state.input?.description} maxLength={500} className={input} />
+            <Input name="description" defaultValue={state.input?.description} maxLength={500} className="mt-1 font-normal" />
           </label>
           <div className="flex items-center justify-between gap-3 md:col-span-2">
             <p className={`text-sm ${state.status === "error" ? "text-red-700" : "text-emerald-700"}`} role={state.status === "error" ? "alert" : "status"}>
               {state.message ?? ""}
             </p>
-            <button type="submit" disabled={pending} className="h-9 rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-slate-300">
+            <Button type="submit" disabled={pending}>
               {pending ? "Saving…" : "Add secret"}
-            </button>
+            </Button>
           </div>
         </form>
       </section>

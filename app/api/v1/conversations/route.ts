@@ -16,6 +16,7 @@ export const POST = withApiKey(async (req, { db, user }) => {
     repository: body.repository,
     branch: body.branch,
     message: body.message,
+    openMergeRequest: body.openMergeRequest,
     trigger: "api",
   });
   const resource = presentConversation(conversation, getEnv().APP_URL);

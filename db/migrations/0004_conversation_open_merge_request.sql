@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "open_merge_request" boolean DEFAULT false NOT NULL;
