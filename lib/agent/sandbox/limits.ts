@@ -11,7 +11,7 @@ export interface SandboxLimits {
   memoryMb: number;
   /** tasks (processes + threads) in the run at once (RLIMIT_NPROC in the run's user namespace) */
   maxProcesses: number;
-  /** size of HOME and of /tmp (each), and the largest file (RLIMIT_FSIZE), MB */
+  /** size of HOME and of /tmp (each), the largest file (RLIMIT_FSIZE), and the checkout's growth (disk-watch.ts), MB */
   diskMb: number;
 }
 
@@ -35,7 +35,7 @@ export function limitMessage(kind: LimitKind, limits: SandboxLimits): string {
     case "processes":
       return `The agent hit the sandbox's process limit (AGENT_MAX_PROCESSES=${limits.maxProcesses} processes and threads); the run was stopped.`;
     case "disk":
-      return `The agent hit the sandbox's disk limit (AGENT_DISK_MB=${limits.diskMb} MB for HOME, for /tmp and per file); the run was stopped.`;
+      return `The agent hit the sandbox's disk limit (AGENT_DISK_MB=${limits.diskMb} MB for HOME, for /tmp, per file, and for what the run adds to its checkout); the run was stopped.`;
   }
 }
 

@@ -6,6 +6,7 @@ import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../proces
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
+import { treeUsage, watchDiskGrowth } from "./disk-watch";
 import { sealGitDir, type GitSeal } from "./git-seal";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
@@ -162,6 +163,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       for (const dir of [checkout, ...writable, netDir, privateDir]) await ensureTraversable(dir, ownUid);
       for (const dir of readOnly) await assertReadableByOthers(dir);
     }
+    // What the checkout already holds is not the run's: only what it adds counts against AGENT_DISK_MB.
+    const diskBaseline = await treeUsage([checkout, ...writable]);
     const etc = { passwd: passwdFile(home), group: groupFile(), hosts: hostsFile() };
     for (const [name, text] of Object.entries(etc)) await writeFile(join(privateDir, name), text, { mode: 0o600 });
 
@@ -245,10 +248,13 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       })().finally(() => { ticking = false; });
     }, MONITOR_MS);
     monitor.unref();
+    // The checkout is on the host's disk: stop a run that fills it (disk-watch.ts).
+    const disk = watchDiskGrowth([checkout, ...writable], diskBaseline, limits.diskMb * 1024 * 1024, () => hit("disk"));
 
     const started = proc;
     const done = started.done.then(async (exit) => {
       clearInterval(monitor);
+      disk.stop();
       await cleanup();
       return limit ? { ...exit, limit } : exit;
     });

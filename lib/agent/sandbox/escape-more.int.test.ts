@@ -1,0 +1,244 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chown, lstat, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentEvent } from "../events";
+import { createScriptedRuntime } from "../scripted-runtime";
+import { processesWithMarker } from "../testing/sandbox-helpers";
+import { spawnSandboxed, type SandboxExit } from ".";
+
+/**
+ * More escape attempts (the issue-12 attack review), each one a real attempt from inside a real
+ * sandbox, checked from outside. escape.int.test.ts covers the basics (environ, DATA_DIR, other
+ * checkouts, loopback, writes outside, limits, .git hooks); this file covers the tricks: proxy host
+ * spellings, abstract unix sockets, what the APP does with the checkout after the run (symlinks it
+ * writes through, files it chowns), setuid files, survivors, and filling the host's disk.
+ */
+
+const NONCE = randomBytes(6).toString("hex");
+let root: string;
+/** A host file the agent must neither read nor change (owned by an arbitrary uid, to see a chown). */
+let hostFile: string;
+const HOST_FILE_UID = 4242;
+const saved = new Map<string, string | undefined>();
+
+function setEnv(name: string, value: string | undefined): void {
+  if (!saved.has(name)) saved.set(name, process.env[name]);
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "escape-more-"));
+  hostFile = join(root, "host-secret.txt");
+  await writeFile(hostFile, `host-canary-${NONCE}\n`, { mode: 0o644 });
+  await chown(hostFile, HOST_FILE_UID, HOST_FILE_UID);
+  setEnv("AGENT_WORK_ROOT", join(root, "work"));
+  setEnv("AGENT_SANDBOX", undefined);
+  setEnv("AGENT_DISK_MB", undefined);
+});
+
+afterAll(async () => {
+  for (const [name, value] of saved) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function checkout(): Promise<string> {
+  const dir = await mkdtemp(join(root, "ws-"));
+  execFileSync("git", ["init", "-q", dir]);
+  return dir;
+}
+
+/** Runs `script` with /bin/sh in a fresh checkout; returns its output and exit. */
+async function sandboxed(script: string, opts: { allow?: string[]; diskMb?: number; ws?: string } = {}): Promise<{ ws: string; output: string; exit: SandboxExit; ms: number }> {
+  const ws = opts.ws ?? (await checkout());
+  let output = "";
+  const started = Date.now();
+  const proc = await spawnSandboxed(["/bin/sh", "-c", script], {
+    cwd: ws,
+    checkout: ws,
+    env: { PATH: "/usr/bin:/bin", HOME: "/home/agent" },
+    network: { allow: opts.allow ?? [] },
+    ...(opts.diskMb === undefined ? {} : { limits: { diskMb: opts.diskMb } }),
+    onStdout: (c) => (output += c),
+    onStderr: (c) => (output += c),
+  });
+  const exit = await proc.done;
+  return { ws, output, exit, ms: Date.now() - started };
+}
+
+function results(output: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of output.matchAll(/^RESULT (\S+) (\S+)/gm)) out[m[1] ?? ""] = m[2] ?? "";
+  return out;
+}
+
+/** A server that counts its connections; `close` also ends the ones still open (proxies keep them alive). */
+function countingServer(onConnection: (s: Socket) => void): { server: Server; close(): Promise<void> } {
+  const open = new Set<Socket>();
+  const server = createServer((s) => { open.add(s); s.on("close", () => open.delete(s)); onConnection(s); });
+  return { server, close: () => new Promise<void>((r) => { for (const s of open) s.destroy(); server.close(() => r()); }) };
+}
+
+async function listen(server: Server, host: string): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return (server.address() as { port: number }).port;
+}
+
+describe("the proxy, with every spelling of a forbidden destination", () => {
+  it("lets through only the allowed host:port; other spellings of loopback and other ports are refused", async () => {
+    let forbiddenHits = 0;
+    let allowedHits = 0;
+    const forbidden = countingServer((s) => { forbiddenHits++; s.destroy(); });
+    const forbidden6 = countingServer((s) => { forbiddenHits++; s.destroy(); });
+    const allowed = countingServer((s) => { allowedHits++; s.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"); });
+    const abstract = countingServer((s) => { forbiddenHits++; s.destroy(); });
+    const fPort = await listen(forbidden.server, "127.0.0.1");
+    // The same port on the host's IPv6 loopback, when it has one.
+    await new Promise<void>((r) => { forbidden6.server.once("error", () => r()); forbidden6.server.listen(fPort, "::1", r); });
+    const aPort = await listen(allowed.server, "127.0.0.1");
+    // An abstract unix socket on the host: the sandbox's own network namespace has its own abstract namespace.
+    const abstractName = `escape-more-${NONCE}`;
+    await new Promise<void>((r) => abstract.server.listen(`\0${abstractName}`, r));
+    try {
+      // Other spellings of the host's loopback on a port that is NOT allowed: the allow-list matches the
+      // name asked for (curl and Node normalise 2130706433 or 127.1 to 127.0.0.1, which is still refused
+      // there), and a non-canonical spelling of the allowed pair is refused on CONNECT (never widened).
+      const spellings = [`[::1]:${fPort}`, `0.0.0.0:${fPort}`, `127.1:${fPort}`, `2130706433:${fPort}`, `0x7f000001:${fPort}`, `0177.0.0.1:${fPort}`,
+        `localhost.:${fPort}`, `LOCALHOST:${fPort}`, `[::ffff:127.0.0.1]:${fPort}`, `127.0.0.1.:${fPort}`, `127.0.0.1:${fPort}`];
+      const script = `
+r() { echo "RESULT $1 $2"; }
+i=0
+for a in ${spellings.join(" ")}; do
+  i=$((i+1))
+  code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "http://$a/")
+  case "$code" in 403|000) r get-$i blocked ;; *) r get-$i LEAK-$code-$a ;; esac
+  line=$(printf 'CONNECT %s HTTP/1.1\\r\\nHost: %s\\r\\n\\r\\n' "$a" "$a" | socat -t2 - TCP:127.0.0.1:3128 2>/dev/null | head -1)
+  case "$line" in *" 200 "*) r connect-$i LEAK-$a ;; *) r connect-$i blocked ;; esac
+done
+# An allowed request, then a forbidden one on the same kept-alive connection (each request is checked).
+(printf 'GET http://127.0.0.1:${aPort}/ HTTP/1.1\\r\\nHost: 127.0.0.1:${aPort}\\r\\n\\r\\nGET http://127.0.0.1:${fPort}/ HTTP/1.1\\r\\nHost: 127.0.0.1:${fPort}\\r\\n\\r\\n'; sleep 1) | socat -t1 - TCP:127.0.0.1:3128 | grep -a '^HTTP/' | tr -d '\\r' | tr ' ' _ | sed 's/^/RESULT pipelined /'
+# A userinfo that names the allowed host.
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "http://127.0.0.1:${aPort}@127.0.0.1:${fPort}/")
+case "$code" in 403|000) r userinfo blocked ;; *) r userinfo LEAK-$code ;; esac
+socat -u OPEN:/dev/null ABSTRACT-CONNECT:${abstractName} 2>/dev/null && r abstract LEAK || r abstract blocked
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "http://127.0.0.1:${aPort}/")
+[ "$code" = 200 ] && r allowed ok || r allowed FAILED-$code
+`;
+      const { output } = await sandboxed(script, { allow: [`127.0.0.1:${aPort}`] });
+      const res = results(output);
+      const leaks = Object.entries(res).filter(([k, v]) => k !== "pipelined" && v !== "blocked" && v !== "ok");
+      expect(leaks, output).toEqual([]);
+      expect(res.allowed).toBe("ok");
+      expect(Object.keys(res).filter((k) => k.startsWith("get-") || k.startsWith("connect-"))).toHaveLength(spellings.length * 2);
+      // The pipelined pair: the first answered by the allowed server, the second refused (and reported).
+      expect(output).toContain("RESULT pipelined HTTP/1.1_200_OK");
+      expect(output).toContain(`[sandbox] blocked a connection to 127.0.0.1:${fPort}`);
+      expect(forbiddenHits).toBe(0);
+      expect(allowedHits).toBeGreaterThanOrEqual(2);
+    } finally {
+      await Promise.all([forbidden, forbidden6, allowed, abstract].map((s) => s.close()));
+    }
+  });
+});
+
+describe("what the app does with the checkout after the run", () => {
+  it("never writes through a symlink the agent planted, even one that points nowhere yet", async () => {
+    const ws = await checkout();
+    const target = join(root, `created-by-app-${NONCE}`);
+    const targetDir = join(root, `dir-by-app-${NONCE}`);
+    const events: AgentEvent[] = [];
+    const run = (prompt: string) => createScriptedRuntime().run(
+      { workspaceDir: ws, prompt, env: { PATH: "/usr/bin:/bin" }, conversationId: "escape-more", signal: new AbortController().signal, timeoutMs: 30_000 },
+      (e) => { events.push(e); },
+    );
+    // A dangling symlink: realpath() cannot follow it, but the app's writeFile would create its target.
+    const created = await run(`run: ln -s ${target} evil\ncreate file evil with content PWNED`);
+    expect(created.outcome).toBe("failed");
+    expect(created.error).toMatch(/symlink that points nowhere/);
+    const appended = await run(`append PWNED to evil`);
+    expect(appended.outcome).toBe("failed");
+    // The same through a directory component.
+    const nested = await run(`run: ln -s ${targetDir} d\ncreate file d/x with content PWNED`);
+    expect(nested.outcome).toBe("failed");
+    expect(await lstat(target).then(() => true, () => false)).toBe(false);
+    expect(await lstat(targetDir).then(() => true, () => false)).toBe(false);
+    // A symlink that stays inside the checkout still works.
+    const inside = await run(`run: mkdir real && ln -s real alias\ncreate file alias/ok.txt with content fine`);
+    expect(inside.outcome).toBe("resolved");
+    expect(await readFile(join(ws, "real", "ok.txt"), "utf8")).toMatch(/^fine\n?$/);
+  });
+
+  it("hands the checkout back without chowning host files, keeping setuid bits, or obeying a .git/config symlink", async () => {
+    const before = await stat(hostFile);
+    const script = `
+r() { echo "RESULT $1 $2"; }
+ln -s ${hostFile} link-to-host
+cp /bin/sh suid-sh && chmod 4755 suid-sh && r suid-made ok
+ln /usr/bin/su hard-su 2>/dev/null && r hardlink-usr LEAK || r hardlink-usr blocked
+cat ${hostFile} 2>/dev/null && r read-host LEAK || r read-host blocked
+rm .git/config && ln -s ${hostFile} .git/config
+mkdir -p deep/er && ln -s / deep/er/root
+`;
+    const { ws, output } = await sandboxed(script);
+    const res = results(output);
+    expect(res, output).toMatchObject({ "suid-made": "ok", "hardlink-usr": "blocked", "read-host": "blocked" });
+    // The host file: same owner, same content, not followed by the chown back or the .git restore.
+    const after = await stat(hostFile);
+    expect([after.uid, after.gid, after.mode]).toEqual([before.uid, before.gid, before.mode]);
+    expect(after.uid).toBe(HOST_FILE_UID);
+    expect(await readFile(hostFile, "utf8")).toBe(`host-canary-${NONCE}\n`);
+    // The agent's setuid file is the worker's now, without its setuid bit (the kernel drops it on chown).
+    const suid = await stat(join(ws, "suid-sh"));
+    expect(suid.uid).toBe(process.getuid?.());
+    expect(suid.mode & 0o6000).toBe(0);
+    // .git/config is a plain file again, the app's own.
+    expect((await lstat(join(ws, ".git", "config"))).isSymbolicLink()).toBe(false);
+    expect(await readFile(join(ws, ".git", "config"), "utf8")).toContain("[core]");
+    // The / symlink is left as a symlink, owned by the worker, and / untouched.
+    expect((await lstat(join(ws, "deep/er/root"))).isSymbolicLink()).toBe(true);
+    expect((await stat("/")).uid).toBe(0);
+  });
+
+  it("leaves no process behind: daemons, setsid and nohup children die with the run", async () => {
+    const marker = `4${Math.floor(Math.random() * 1e6)}.25`;
+    const script = `setsid sleep ${marker} </dev/null >/dev/null 2>&1 &
+nohup sleep ${marker} </dev/null >/dev/null 2>&1 &
+( ( sleep ${marker} </dev/null >/dev/null 2>&1 & ) & )
+sleep 0.3; echo started`;
+    const { output } = await sandboxed(script);
+    expect(output).toContain("started");
+    expect(await processesWithMarker(`sleep\0${marker}`)).toEqual([]);
+  });
+});
+
+describe("the host's disk", () => {
+  it("a run that fills its checkout (many files, each under the per-file limit) is stopped with the disk-limit error", async () => {
+    // 16 MB limit; the agent writes 2 MB files (under RLIMIT_FSIZE) without end.
+    const { ws, exit, ms } = await sandboxed("i=0; while true; do i=$((i+1)); head -c 2097152 /dev/zero > fill-$i || exit 1; done", { diskMb: 16 });
+    expect(exit.limit?.kind).toBe("disk");
+    expect(exit.limit?.message).toMatch(/disk limit \(AGENT_DISK_MB=16 MB.*checkout/);
+    const written = execFileSync("du", ["-sm", ws], { encoding: "utf8" });
+    // Bounded by the limit plus what one watch interval lets through, not by the host's free space.
+    expect(Number(written.split(/\s/)[0])).toBeLessThan(16 + 1024);
+    expect(ms).toBeLessThan(30_000);
+  });
+
+  it("many empty files count too (inodes), and a checkout's existing content does not", async () => {
+    const ws = await checkout();
+    // An existing 24 MB in the checkout, above the 16 MB limit: only growth counts.
+    await mkdir(join(ws, "vendor"));
+    await writeFile(join(ws, "vendor", "big.bin"), Buffer.alloc(24 * 1024 * 1024, 1));
+    const ok = await sandboxed("echo small > small.txt; sleep 1.5; echo done", { diskMb: 16, ws });
+    expect(ok.exit.limit).toBeUndefined();
+    expect(ok.output).toContain("done");
+    const inodes = await sandboxed("mkdir many && cd many && i=0; while true; do i=$((i+1)); : > f$i; done", { diskMb: 2 });
+    expect(inodes.exit.limit?.kind).toBe("disk");
+  });
+});
