@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chown, lstat, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentEvent } from "../events";
 import { createScriptedRuntime } from "../scripted-runtime";
 import { processesWithMarker } from "../testing/sandbox-helpers";
+import { FD_CHILD } from "../testing/sandbox-fd-child-path";
 import { spawnSandboxed, type SandboxExit } from ".";
 
 /**
@@ -215,6 +216,29 @@ sleep 0.3; echo started`;
     const { output } = await sandboxed(script);
     expect(output).toContain("started");
     expect(await processesWithMarker(`sleep\0${marker}`)).toEqual([]);
+  });
+});
+
+describe("descriptors the worker inherited", () => {
+  it("a pipe the worker's launcher left open (no close-on-exec) is /dev/null inside the sandbox", async () => {
+    const ws = await checkout();
+    const LEAKED = 20;
+    // The worker gets a pipe at fd 20 that it did not open, as from a supervisor or a shell pipeline.
+    const stdio: ("ignore" | "pipe")[] = ["ignore", "pipe", "pipe"];
+    while (stdio.length < LEAKED) stdio.push("ignore");
+    stdio.push("pipe");
+    const script = `ls -l /proc/self/fd/${LEAKED} | sed 's/^/FD /'; echo "leaked-${NONCE}" > /proc/self/fd/${LEAKED}; echo finished`;
+    const child = spawn(process.execPath, ["--import", "tsx", FD_CHILD, script], { cwd: process.cwd(), env: { ...process.env, FD_CHILD_CHECKOUT: ws }, stdio });
+    let out = "";
+    let leaked = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const pipe = child.stdio[LEAKED] as NodeJS.ReadableStream | null;
+    pipe?.on("data", (d: Buffer) => (leaked += d.toString()));
+    await new Promise((r) => child.on("close", r));
+    expect(out).toContain("finished");
+    expect(out).toMatch(/FD .*-> \/dev\/null/);
+    expect(leaked).toBe("");
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readdir, realpath, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { log } from "@/lib/log";
 import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../process-group";
@@ -97,6 +97,27 @@ async function assertReadableByOthers(dir: string): Promise<void> {
       `The agent sandbox cannot bind ${dir}: the agent runs as its own uid and needs that directory readable, and its parents searchable, by others (chmod o+rx). Install the agent where any user can read it (e.g. npm install -g, under /usr/local).`,
     );
   }
+}
+
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * The worker's own descriptors that a child would inherit: those it was started with without
+ * close-on-exec (a supervisor's pipe, a log pipeline, a socket-activated listener). Node opens its
+ * own fds close-on-exec, but it cannot close what it inherited, and neither bwrap nor a child's exec
+ * does: without this an agent could write into (or hold open) whatever the worker's launcher left it
+ * (issue 12 attack review: a pipe of the launching shell showed up as fd 251 inside the sandbox).
+ */
+async function inheritedFds(): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir("/proc/self/fdinfo").catch(() => [] as string[])) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd <= 2) continue;
+    const info = await readFile(`/proc/self/fdinfo/${name}`, "utf8").catch(() => null);
+    const flags = info === null ? null : /^flags:\s+([0-7]+)/m.exec(info)?.[1];
+    if (flags && (parseInt(flags, 8) & O_CLOEXEC) === 0) out.push(fd);
+  }
+  return out;
 }
 
 /** The directories of the Node.js running us, when it is not already in the read-only /usr. */
@@ -223,9 +244,13 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       const kind = limitInOutput(chunk);
       if (kind) hit(kind);
     };
+    // Whatever the worker inherited without close-on-exec becomes /dev/null in the sandbox's tree.
+    const devNull = await open("/dev/null", "r");
+    handles.push(devNull);
+    const scrub = { fds: await inheritedFds(), devNull: devNull.fd };
     const bwrap = bwrapArgs({ checkout, cwd, home: homeIsBound ? null : home, writable, readOnly, fds, limits, argv: [file, ...args] });
     // setpriv: the sandbox is killed if the worker itself dies (SIGKILL, OOM), not only on cancel.
-    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
+    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, scrub, uid, gid: uid });
     // The child has its copies; ours are no longer needed.
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     handles.length = 0;
