@@ -57,7 +57,7 @@ async function checkout(): Promise<string> {
 }
 
 /** Runs `script` with /bin/sh in a fresh checkout; returns its output and exit. */
-async function sandboxed(script: string, opts: { allow?: string[]; diskMb?: number; ws?: string } = {}): Promise<{ ws: string; output: string; exit: SandboxExit; ms: number }> {
+async function sandboxed(script: string, opts: { allow?: string[]; diskMb?: number; memoryMb?: number; ws?: string } = {}): Promise<{ ws: string; output: string; exit: SandboxExit; ms: number }> {
   const ws = opts.ws ?? (await checkout());
   let output = "";
   const started = Date.now();
@@ -66,7 +66,7 @@ async function sandboxed(script: string, opts: { allow?: string[]; diskMb?: numb
     checkout: ws,
     env: { PATH: "/usr/bin:/bin", HOME: "/home/agent" },
     network: { allow: opts.allow ?? [] },
-    ...(opts.diskMb === undefined ? {} : { limits: { diskMb: opts.diskMb } }),
+    limits: { ...(opts.diskMb === undefined ? {} : { diskMb: opts.diskMb }), ...(opts.memoryMb === undefined ? {} : { memoryMb: opts.memoryMb }) },
     onStdout: (c) => (output += c),
     onStderr: (c) => (output += c),
   });
@@ -239,6 +239,15 @@ describe("descriptors the worker inherited", () => {
     expect(out).toContain("finished");
     expect(out).toMatch(/FD .*-> \/dev\/null/);
     expect(leaked).toBe("");
+  });
+});
+
+describe("the host's memory", () => {
+  it("many processes, each under the per-process limit, are stopped by the run's total", async () => {
+    // 256 MB per process; six dd's each hold a 150 MB buffer (full, blocked on a pipe nobody reads).
+    const { exit, output } = await sandboxed("for i in 1 2 3 4 5 6; do dd if=/dev/zero bs=150M count=1 2>/dev/null | sleep 30 & done; wait", { memoryMb: 256 });
+    expect(exit.limit?.kind, output).toBe("memory");
+    expect(exit.limit?.message).toMatch(/AGENT_MEMORY_MB=256 MB per process, and resident in total/);
   });
 });
 

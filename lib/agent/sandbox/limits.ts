@@ -7,7 +7,7 @@ import { readdir, readFile, readlink } from "node:fs/promises";
  * without necessarily printing anything we would recognise).
  */
 export interface SandboxLimits {
-  /** address space per process (RLIMIT_AS), MB */
+  /** address space per process (RLIMIT_AS), and resident memory of the whole run (sampled), MB */
   memoryMb: number;
   /** tasks (processes + threads) in the run at once (RLIMIT_NPROC in the run's user namespace) */
   maxProcesses: number;
@@ -31,7 +31,7 @@ const PATTERNS: { kind: LimitKind; re: RegExp }[] = [
 export function limitMessage(kind: LimitKind, limits: SandboxLimits): string {
   switch (kind) {
     case "memory":
-      return `The agent hit the sandbox's memory limit (AGENT_MEMORY_MB=${limits.memoryMb} MB per process); the run was stopped.`;
+      return `The agent hit the sandbox's memory limit (AGENT_MEMORY_MB=${limits.memoryMb} MB per process, and resident in total for the run); the run was stopped.`;
     case "processes":
       return `The agent hit the sandbox's process limit (AGENT_MAX_PROCESSES=${limits.maxProcesses} processes and threads); the run was stopped.`;
     case "disk":
@@ -61,15 +61,16 @@ export async function sandboxPidNamespace(bwrapPid: number): Promise<string | nu
 }
 
 /** Host pids of the live processes in PID namespace `ns`, with their thread counts. */
-export async function namespaceTasks(ns: string): Promise<{ pid: number; threads: number }[]> {
-  const out: { pid: number; threads: number }[] = [];
+export async function namespaceTasks(ns: string): Promise<{ pid: number; threads: number; anonKb: number }[]> {
+  const out: { pid: number; threads: number; anonKb: number }[] = [];
   for (const name of await readdir("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
       if ((await readlink(`/proc/${name}/ns/pid`)) !== ns) continue;
       const status = await readFile(`/proc/${name}/status`, "utf8");
       if (/^State:\s+Z/m.test(status)) continue;
-      out.push({ pid: Number(name), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? "1") });
+      // RssAnon: the process's own resident memory (heap, stacks), not the shared libraries it maps.
+      out.push({ pid: Number(name), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? "1"), anonKb: Number(/^RssAnon:\s+(\d+)/m.exec(status)?.[1] ?? "0") });
     } catch {
       // exited while we looked
     }

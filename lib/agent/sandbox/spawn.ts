@@ -269,6 +269,9 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
           // At the limit, forks fail and the bomb's processes come and go: a sample rarely sees the
           // exact maximum, so 90% of it counts as hitting it.
           if (tasks.reduce((n, t) => n + t.threads, 0) >= Math.floor(limits.maxProcesses * 0.9)) hit("processes");
+          // RLIMIT_AS is per process: 500 processes of 2 GB each would take the host's memory, so the
+          // run's total resident memory is capped too (sampled; overshoot is what it allocates in one tick).
+          else if (tasks.reduce((kb, t) => kb + t.anonKb, 0) > limits.memoryMb * 1024) hit("memory");
         }
       })().finally(() => { ticking = false; });
     }, MONITOR_MS);
