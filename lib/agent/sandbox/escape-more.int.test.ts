@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chown, lstat, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,8 @@ import { createScriptedRuntime } from "../scripted-runtime";
 import { processesWithMarker } from "../testing/sandbox-helpers";
 import { FD_CHILD } from "../testing/sandbox-fd-child-path";
 import { spawnSandboxed, type SandboxExit } from ".";
+import { parseAllowPattern } from "./network-policy";
+import { startRunProxy } from "./proxy";
 
 /**
  * More escape attempts (the issue-12 attack review), each one a real attempt from inside a real
@@ -145,6 +147,55 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "http://127.0.0.1:${aPort}/")
       expect(allowedHits).toBeGreaterThanOrEqual(2);
     } finally {
       await Promise.all([forbidden, forbidden6, allowed, abstract].map((s) => s.close()));
+    }
+  });
+});
+
+/** One raw request to the proxy's unix socket; the first line of the answer. */
+function ask(socketPath: string, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(socketPath);
+    let data = "";
+    s.on("data", (d: Buffer) => {
+      data += d.toString();
+      if (data.includes("\r\n")) { s.destroy(); resolve(data.split("\r\n")[0] ?? ""); }
+    });
+    s.on("error", () => resolve(data));
+    s.on("close", () => resolve(data.split("\r\n")[0] ?? ""));
+    s.write(request);
+  });
+}
+
+describe("a *.domain pattern whose DNS answers with a private address", () => {
+  it("is refused (loopback, cloud metadata, v4-mapped); a name the operator listed exactly may be private", async () => {
+    let hits = 0;
+    const local = countingServer((s) => { hits++; s.end("HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"); });
+    const port = await listen(local.server, "127.0.0.1");
+    const dir = await mkdtemp(join(root, "proxy-"));
+    const socketPath = join(dir, "proxy.sock");
+    // Whoever runs evil.test's DNS decides what its subdomains resolve to.
+    const dns: Record<string, string> = { "lo.evil.test": "127.0.0.1", "meta.evil.test": "169.254.169.254", "mapped.evil.test": "::ffff:127.0.0.1", "ten.evil.test": "10.1.2.3", "v6.evil.test": "::1" };
+    const denied: string[] = [];
+    const proxy = await startRunProxy({
+      socketPath,
+      allow: [`*.evil.test:${port}`, `*.evil.test:80`, `localhost:${port}`].map(parseAllowPattern),
+      onDenied: (m) => denied.push(m),
+      lookup: (host) => (dns[host] ? Promise.resolve(dns[host]) : Promise.reject(new Error("ENOTFOUND"))),
+    });
+    try {
+      for (const name of Object.keys(dns)) {
+        expect(await ask(socketPath, `CONNECT ${name}:${port} HTTP/1.1\r\nHost: ${name}:${port}\r\n\r\n`), name).toMatch(/ 403 /);
+        expect(await ask(socketPath, `GET http://${name}:${port}/ HTTP/1.1\r\nHost: ${name}:${port}\r\n\r\n`), name).toMatch(/ 403 /);
+      }
+      expect(await ask(socketPath, `CONNECT nowhere.evil.test:${port} HTTP/1.1\r\n\r\n`)).toMatch(/ 403 /);
+      expect(hits).toBe(0);
+      expect(denied.join("\n")).toContain(`lo.evil.test:${port}: it resolves to a private address (127.0.0.1)`);
+      // The operator named localhost:port exactly (a GitLab on loopback, as in the demo): allowed.
+      expect(await ask(socketPath, `GET http://localhost:${port}/ HTTP/1.1\r\nHost: localhost:${port}\r\n\r\n`)).toMatch(/ 200 /);
+      expect(hits).toBe(1);
+    } finally {
+      await proxy.close();
+      await local.close();
     }
   });
 });
