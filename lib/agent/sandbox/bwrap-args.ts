@@ -36,6 +36,8 @@ export interface BwrapFds {
   passwd: number;
   group: number;
   hosts: number;
+  /** The seccomp program (seccomp.ts), when this architecture has one. */
+  seccomp?: number;
 }
 
 export interface BwrapPlan {
@@ -115,6 +117,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   plan.writable.forEach((dir, i) => args.push("--bind-fd", String(fds.writable[i]), dir));
   plan.readOnly.forEach((dir, i) => args.push("--ro-bind-fd", String(fds.readOnly[i]), dir));
   args.push("--ro-bind-fd", String(fds.netDir), SANDBOX_NET_DIR);
+  if (fds.seccomp !== undefined) args.push("--seccomp", String(fds.seccomp));
   args.push("--chdir", plan.cwd, "--");
   // Limits on the agent itself: RLIMIT_NPROC counts the tasks of the sandbox's uid in ITS user
   // namespace (so one run's fork bomb does not starve another run or the worker); RLIMIT_AS caps

@@ -293,6 +293,16 @@ describe("descriptors the worker inherited", () => {
   });
 });
 
+describe("the kernel's surface", () => {
+  it.runIf(process.arch === "x64")("io_uring, bpf, userfaultfd, perf_event_open, keyctl, open_by_handle_at and x32 numbers get ENOSYS; ordinary calls work", async () => {
+    // perl (Essential in Debian) makes raw system calls: x86_64 numbers; 0x40000027 is getpid via x32.
+    const calls = { io_uring_setup: 425, bpf: 321, userfaultfd: 323, perf_event_open: 298, keyctl: 250, open_by_handle_at: 304, x32_getpid: 0x40000027, getpid: 39 };
+    const script = Object.entries(calls).map(([name, nr]) => `perl -e '$r = syscall(${nr}, 0, 0, 0, 0, 0); print "RESULT ${name} ", ($r < 0 ? ($!{ENOSYS} ? "enosys" : "other") : "ran"), "\\n"'`).join("\n");
+    const { output } = await sandboxed(script);
+    expect(results(output), output).toEqual({ io_uring_setup: "enosys", bpf: "enosys", userfaultfd: "enosys", perf_event_open: "enosys", keyctl: "enosys", open_by_handle_at: "enosys", x32_getpid: "enosys", getpid: "ran" });
+  });
+});
+
 describe("the host's memory", () => {
   it("many processes, each under the per-process limit, are stopped by the run's total", async () => {
     // 256 MB per process; six dd's each hold a 150 MB buffer (full, blocked on a pipe nobody reads).

@@ -8,6 +8,7 @@ import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap
 import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
 import { treeUsage, watchDiskGrowth } from "./disk-watch";
 import { sealGitDir, type GitSeal } from "./git-seal";
+import { seccompProgram } from "./seccomp";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
 import { startRunProxy } from "./proxy";
@@ -188,6 +189,8 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
     const diskBaseline = await treeUsage([checkout, ...writable]);
     const etc = { passwd: passwdFile(home), group: groupFile(), hosts: hostsFile() };
     for (const [name, text] of Object.entries(etc)) await writeFile(join(privateDir, name), text, { mode: 0o600 });
+    const filter = seccompProgram();
+    if (filter) await writeFile(join(privateDir, "seccomp.bpf"), filter, { mode: 0o600 });
 
     const openFd = async (path: string): Promise<number> => {
       const h = await open(path, "r");
@@ -208,12 +211,14 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       passwd: 0,
       group: 0,
       hosts: 0,
+      seccomp: undefined as number | undefined,
     };
     for (const dir of readOnly) fds.readOnly.push(await pass(dir));
     fds.netDir = await pass(netDir);
     fds.passwd = await pass(join(privateDir, "passwd"));
     fds.group = await pass(join(privateDir, "group"));
     fds.hosts = await pass(join(privateDir, "hosts"));
+    if (filter) fds.seccomp = await pass(join(privateDir, "seccomp.bpf"));
 
     const proxyUrl = `http://127.0.0.1:${PROXY_PORT}`;
     const env: Record<string, string> = {
