@@ -12,6 +12,7 @@ import { FD_CHILD } from "../testing/sandbox-fd-child-path";
 import { spawnSandboxed, type SandboxExit } from ".";
 import { parseAllowPattern } from "./network-policy";
 import { startRunProxy } from "./proxy";
+import { runGit } from "../git-process";
 
 /**
  * More escape attempts (the issue-12 attack review), each one a real attempt from inside a real
@@ -256,6 +257,35 @@ mkdir -p deep/er && ln -s / deep/er/root
     // The / symlink is left as a symlink, owned by the worker, and / untouched.
     expect((await lstat(join(ws, "deep/er/root"))).isSymbolicLink()).toBe(true);
     expect((await stat("/")).uid).toBe(0);
+  });
+
+  it("a repository the agent nests in the checkout never makes the app's git run its config", async () => {
+    const ws = await checkout();
+    const git = (args: string[]) => runGit(args, { cwd: ws, home: root });
+    const id = ["-c", "user.name=app", "-c", "user.email=app@example.com"];
+    await git([...id, "commit", "-q", "--allow-empty", "-m", "base"]);
+    const base = (await git(["rev-parse", "HEAD"])).stdout.trim();
+    const marker = join(root, `fsmonitor-ran-${NONCE}`);
+    // A nested repository with an fsmonitor hook, staged as a gitlink: the app's `git diff` then runs
+    // `git status` inside it (before the fix, that ran the hook as the worker, outside the sandbox).
+    const { output } = await sandboxed(`git init -q sub && cd sub && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m s && git config core.fsmonitor "touch ${marker}; false" && cd .. && git add sub && git -c user.name=a -c user.email=a@b commit -q -m nested && echo planted`, { ws });
+    expect(output).toContain("planted");
+    expect(output).toContain("nested repositories: sub/.git");
+    // What workspace.ts runs afterwards.
+    await git(["diff", "--name-only", "-z", "--no-renames", base, "--"]);
+    await git(["ls-files", "--others", "--exclude-standard", "-z"]);
+    await git(["add", "--all"]);
+    await git(["diff", "--cached", "--quiet"]);
+    expect(await lstat(marker).then(() => true, () => false)).toBe(false);
+  });
+
+  it("a checkout whose .git the agent removed stops the app's git there (never a parent repository)", async () => {
+    const ws = await checkout();
+    const { output } = await sandboxed("rm -rf .git && echo removed", { ws });
+    expect(output).toContain("[sandbox] the agent removed .git");
+    const r = await runGit(["rev-parse", "--show-toplevel"], { cwd: ws, home: root });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/invalid gitfile format/);
   });
 
   it("leaves no process behind: daemons, setsid and nohup children die with the run", async () => {
