@@ -323,6 +323,34 @@ describe("descriptors the worker inherited", () => {
   });
 });
 
+describe("the sandbox's own view", () => {
+  it("no /sys, a minimal /dev, no capabilities or setuid root, no terminal, nothing writable outside its directories", async () => {
+    const script = `
+r() { echo "RESULT $1 $2"; }
+[ -e /sys/kernel ] && r sys LEAK || r sys blocked
+[ "$(ls /dev | tr '\n' ' ')" = "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " ] && r dev blocked || r dev LEAK-$(ls /dev | tr '\n' ,)
+grep -q '^CapEff:[[:space:]]*0000000000000000' /proc/self/status && grep -q '^NoNewPrivs:[[:space:]]*1' /proc/self/status && r caps blocked || r caps LEAK
+[ "$(su -c id root </dev/null 2>/dev/null)" ] && r su LEAK || r su blocked
+tty -s 2>/dev/null && r tty LEAK || r tty blocked
+echo x > /proc/sys/kernel/core_pattern 2>/dev/null && r proc-sys LEAK || r proc-sys blocked
+mount -t tmpfs none /tmp 2>/dev/null && r mount LEAK || r mount blocked
+touch /usr/escape 2>/dev/null && r usr LEAK || r usr blocked
+touch /run/agent-sandbox/escape 2>/dev/null && r net-dir LEAK || r net-dir blocked
+touch /etc/escape 2>/dev/null && r etc LEAK || r etc blocked
+mkdir /run/fill 2>/dev/null && r root-tmpfs LEAK || r root-tmpfs blocked
+echo x > /dev/fill 2>/dev/null && r dev-tmpfs LEAK || r dev-tmpfs blocked
+grep ' /dev/shm ' /proc/self/mountinfo | grep -q 'size=' && r shm-uncapped blocked || r shm-uncapped LEAK
+echo ok > "$HOME/ok" && echo ok > /tmp/ok && echo ok > ok && echo ok > /dev/shm/ok && echo ok > /dev/null && r writable-places ok
+unshare -U true 2>/dev/null && r userns LEAK || r userns blocked
+`;
+    const { output } = await sandboxed(script);
+    const res = results(output);
+    expect(Object.entries(res).filter(([k, v]) => v !== "blocked" && k !== "writable-places"), output).toEqual([]);
+    expect(res["writable-places"]).toBe("ok");
+    expect(Object.keys(res)).toHaveLength(15);
+  });
+});
+
 describe("the kernel's surface", () => {
   it.runIf(process.arch === "x64")("io_uring, bpf, userfaultfd, perf_event_open, keyctl, open_by_handle_at and x32 numbers get ENOSYS; ordinary calls work", async () => {
     // perl (Essential in Debian) makes raw system calls: x86_64 numbers; 0x40000027 is getpid via x32.
@@ -362,7 +390,8 @@ describe("the host's disk", () => {
     const ok = await sandboxed("echo small > small.txt; sleep 1.5; echo done", { diskMb: 16, ws });
     expect(ok.exit.limit).toBeUndefined();
     expect(ok.output).toContain("done");
-    const inodes = await sandboxed("mkdir many && cd many && i=0; while true; do i=$((i+1)); : > f$i; done", { diskMb: 2 });
+        // Empty files, paced (a few thousand a second) so the test does not spend its time cleaning up.
+    const inodes = await sandboxed("mkdir many && cd many && i=0; while true; do i=$((i+1)); : > f$i; [ $((i % 100)) = 0 ] && sleep 0.05; done", { diskMb: 2 });
     expect(inodes.exit.limit?.kind).toBe("disk");
   });
 });
