@@ -296,6 +296,8 @@ nohup sleep ${marker} </dev/null >/dev/null 2>&1 &
 sleep 0.3; echo started`;
     const { output } = await sandboxed(script);
     expect(output).toContain("started");
+    // SIGKILLed with their PID namespace when the run ends; under load the kernel may take a moment to reap them.
+    for (let i = 0; i < 40 && (await processesWithMarker(`sleep\0${marker}`)).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await processesWithMarker(`sleep\0${marker}`)).toEqual([]);
   });
 });
