@@ -31,7 +31,7 @@ function duTotal(out: string): number {
  */
 export async function treeUsage(dirs: readonly string[]): Promise<number> {
   const du = (args: string[]): Promise<number> =>
-    run("du", ["-s", "-x", "-P", "--total", ...args, "--", ...dirs], { env: { PATH: "/usr/bin:/bin", LC_ALL: "C" }, maxBuffer: 1 << 20 }).then(
+    run("du", ["-s", "-x", "-P", "--total", ...args, "--", ...dirs], { env: { PATH: "/usr/bin:/bin", LC_ALL: "C", NODE_ENV: process.env.NODE_ENV }, maxBuffer: 1 << 20 }).then(
       (r) => duTotal(r.stdout),
       (err: { stdout?: string }) => duTotal(err.stdout ?? ""),
     );

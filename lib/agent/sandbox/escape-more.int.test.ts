@@ -316,7 +316,7 @@ describe("descriptors the worker inherited", () => {
     let leaked = "";
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-    const pipe = child.stdio[LEAKED] as NodeJS.ReadableStream | null;
+    const pipe = (child.stdio as unknown as (NodeJS.ReadableStream | null)[])[LEAKED];
     pipe?.on("data", (d: Buffer) => (leaked += d.toString()));
     await new Promise((r) => child.on("close", r));
     expect(out).toContain("finished");
