@@ -372,6 +372,16 @@ describe("the host's memory", () => {
   });
 });
 
+describe("the worker's memory and the timeline", () => {
+  it("endless output (`yes`) is cut at the output limit and ends the run", async () => {
+    const { exit, output, ms } = await sandboxed("yes escape-more-output");
+    expect(exit.limit?.kind).toBe("output");
+    expect(exit.limit?.message).toMatch(/printed more than 64 MB/);
+    expect(output.length).toBeLessThanOrEqual(64 * 1024 * 1024);
+    expect(ms).toBeLessThan(30_000);
+  });
+});
+
 describe("the host's disk", () => {
   it("a run that fills its checkout (many files, each under the per-file limit) is stopped with the disk-limit error", async () => {
     // 16 MB limit; the agent writes 2 MB files (under RLIMIT_FSIZE) without end.

@@ -15,7 +15,14 @@ export interface SandboxLimits {
   diskMb: number;
 }
 
-export type LimitKind = "memory" | "processes" | "disk";
+export type LimitKind = "memory" | "processes" | "disk" | "output";
+
+/**
+ * Most output one sandboxed process (tree) may print. Everything it prints is held by the worker and
+ * streamed into the run's timeline (the database): `yes` or `cat /dev/zero` would otherwise grow
+ * both without end, and a string past V8's limit (~512 MB) crashes the worker with every run in it.
+ */
+export const MAX_OUTPUT_MB = 64;
 
 export interface LimitHit {
   kind: LimitKind;
@@ -34,6 +41,8 @@ export function limitMessage(kind: LimitKind, limits: SandboxLimits): string {
       return `The agent hit the sandbox's memory limit (AGENT_MEMORY_MB=${limits.memoryMb} MB per process, and resident in total for the run); the run was stopped.`;
     case "processes":
       return `The agent hit the sandbox's process limit (AGENT_MAX_PROCESSES=${limits.maxProcesses} processes and threads); the run was stopped.`;
+    case "output":
+      return `The agent printed more than ${MAX_OUTPUT_MB} MB; the run was stopped.`;
     case "disk":
       return `The agent hit the sandbox's disk limit (AGENT_DISK_MB=${limits.diskMb} MB for HOME, for /tmp, per file, and for what the run adds to its checkout); the run was stopped.`;
   }

@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../process-group";
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
-import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
+import { limitInOutput, limitMessage, MAX_OUTPUT_MB, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
 import { treeUsage, watchDiskGrowth } from "./disk-watch";
 import { sealGitDir, type GitSeal } from "./git-seal";
 import { seccompProgram } from "./seccomp";
@@ -244,7 +244,14 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       limit = { kind, message: limitMessage(kind, limits) };
       proc?.killGroup();
     };
+    // Output past MAX_OUTPUT_MB (stdout and stderr together) is dropped and ends the run.
+    let printed = 0;
     const watch = (forward: (chunk: string) => void) => (chunk: string): void => {
+      printed += chunk.length;
+      if (printed > MAX_OUTPUT_MB * 1024 * 1024) {
+        hit("output");
+        return;
+      }
       forward(chunk);
       const kind = limitInOutput(chunk);
       if (kind) hit(kind);
