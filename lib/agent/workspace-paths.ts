@@ -1,4 +1,4 @@
-import { lstat, realpath } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 export class UnsafePathError extends Error {
@@ -65,5 +65,9 @@ export async function resolveWorkspacePath(root: string, path: string): Promise<
   const real = await realAncestor(full);
   if (real === null || (real !== realRoot && !isInside(realRoot, real))) throw new UnsafePathError(path, "leads outside the workspace");
   await refuseDanglingSymlinks(root, realRoot, path, relative(root, full));
+  // A FIFO (or socket, device) the agent made: opening it would block one of the worker's few libuv
+  // threads for ever, with no timeout to end it. Directories are left to the caller (delete takes them).
+  const target = await stat(full).catch(() => null);
+  if (target && !target.isFile() && !target.isDirectory()) throw new UnsafePathError(path, "not a regular file");
   return full;
 }

@@ -222,6 +222,13 @@ describe("what the app does with the checkout after the run", () => {
     expect(nested.outcome).toBe("failed");
     expect(await lstat(target).then(() => true, () => false)).toBe(false);
     expect(await lstat(targetDir).then(() => true, () => false)).toBe(false);
+    // A FIFO: opening it would block a worker thread for ever.
+    const started = Date.now();
+    const fifo = await run(`run: mkfifo pipe\nappend x to pipe`);
+    expect(fifo.outcome).toBe("failed");
+    expect(fifo.error).toMatch(/not a regular file/);
+    expect((await run(`create file pipe with content x`)).error).toMatch(/not a regular file/);
+    expect(Date.now() - started).toBeLessThan(20_000);
     // A symlink that stays inside the checkout still works.
     const inside = await run(`run: mkdir real && ln -s real alias\ncreate file alias/ok.txt with content fine`);
     expect(inside.outcome).toBe("resolved");
