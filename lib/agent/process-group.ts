@@ -72,8 +72,21 @@ export async function listGroup(pgid: number): Promise<number[]> {
  */
 export interface SpawnGroupExtras {
   fds?: number[];
+  /** Child fds to replace with /dev/null (`devNull` is an open fd of it), after `fds`. */
+  scrub?: { fds: number[]; devNull: number };
   uid?: number;
   gid?: number;
+}
+
+function stdioFor(opts: SpawnGroupOptions, extras: SpawnGroupExtras): ("ignore" | "pipe" | number)[] {
+  const stdio: ("ignore" | "pipe" | number)[] = [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe", ...(extras.fds ?? [])];
+  // "ignore" above fd 2 leaves the fd as it is; a number dup2()s that fd over it in the child.
+  for (const fd of extras.scrub?.fds ?? []) {
+    if (fd < stdio.length) continue;
+    while (stdio.length < fd) stdio.push("ignore");
+    stdio.push(extras.scrub?.devNull ?? "ignore");
+  }
+  return stdio;
 }
 
 /**
@@ -86,7 +99,7 @@ export function spawnGroup(file: string, args: string[], opts: SpawnGroupOptions
     // Only the given env; NODE_ENV is listed because Next's types require the key (undefined = unset).
     env: { ...opts.env, NODE_ENV: opts.env.NODE_ENV as "development" | "production" | "test" | undefined } as NodeJS.ProcessEnv,
     detached: true,
-    stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe", ...(extras.fds ?? [])],
+    stdio: stdioFor(opts, extras),
     ...(extras.uid === undefined ? {} : { uid: extras.uid }),
     ...(extras.gid === undefined ? {} : { gid: extras.gid }),
   });

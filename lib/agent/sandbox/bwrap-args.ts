@@ -36,6 +36,8 @@ export interface BwrapFds {
   passwd: number;
   group: number;
   hosts: number;
+  /** The seccomp program (seccomp.ts), when this architecture has one. */
+  seccomp?: number;
 }
 
 export interface BwrapPlan {
@@ -103,6 +105,9 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
     // Its own /proc: only the run's processes are listed.
     "--proc", "/proc",
     "--dev", "/dev",
+    // POSIX shared memory (/dev/shm) is legitimately used (Python's multiprocessing, browsers): its
+    // own size-capped tmpfs, as /dev itself is made read-only below.
+    "--size", String(limits.diskMb * mb), "--perms", "1777", "--tmpfs", "/dev/shm",
     // Private, size-capped HOME and /tmp; /var/tmp is the same private /tmp.
     "--size", String(limits.diskMb * mb), "--perms", "1777", "--tmpfs", "/tmp",
     "--symlink", "/tmp", "/var/tmp",
@@ -115,6 +120,14 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   plan.writable.forEach((dir, i) => args.push("--bind-fd", String(fds.writable[i]), dir));
   plan.readOnly.forEach((dir, i) => args.push("--ro-bind-fd", String(fds.readOnly[i]), dir));
   args.push("--ro-bind-fd", String(fds.netDir), SANDBOX_NET_DIR);
+  if (fds.seccomp !== undefined) args.push("--seccomp", String(fds.seccomp));
+  // The root itself is bwrap's tmpfs, writable by the agent and sized at half the host's RAM by
+  // default: files in /etc, /run or /dev there were an unlimited, uncounted use of the host's memory
+  // (issue 12 attack review). Read-only once everything is mounted; the writable places are the
+  // checkout, the run's directories and the size-capped HOME and /tmp.
+  // /dev is a tmpfs of its own (same default size): read-only too. Both remounts are not recursive:
+  // the device nodes, /dev/pts, /dev/shm and the writable places keep their own flags.
+  args.push("--remount-ro", "/", "--remount-ro", "/dev");
   args.push("--chdir", plan.cwd, "--");
   // Limits on the agent itself: RLIMIT_NPROC counts the tasks of the sandbox's uid in ITS user
   // namespace (so one run's fork bomb does not starve another run or the worker); RLIMIT_AS caps

@@ -7,15 +7,22 @@ import { readdir, readFile, readlink } from "node:fs/promises";
  * without necessarily printing anything we would recognise).
  */
 export interface SandboxLimits {
-  /** address space per process (RLIMIT_AS), MB */
+  /** address space per process (RLIMIT_AS), and resident memory of the whole run (sampled), MB */
   memoryMb: number;
   /** tasks (processes + threads) in the run at once (RLIMIT_NPROC in the run's user namespace) */
   maxProcesses: number;
-  /** size of HOME and of /tmp (each), and the largest file (RLIMIT_FSIZE), MB */
+  /** size of HOME and of /tmp (each), the largest file (RLIMIT_FSIZE), and the checkout's growth (disk-watch.ts), MB */
   diskMb: number;
 }
 
-export type LimitKind = "memory" | "processes" | "disk";
+export type LimitKind = "memory" | "processes" | "disk" | "output";
+
+/**
+ * Most output one sandboxed process (tree) may print. Everything it prints is held by the worker and
+ * streamed into the run's timeline (the database): `yes` or `cat /dev/zero` would otherwise grow
+ * both without end, and a string past V8's limit (~512 MB) crashes the worker with every run in it.
+ */
+export const MAX_OUTPUT_MB = 64;
 
 export interface LimitHit {
   kind: LimitKind;
@@ -31,11 +38,13 @@ const PATTERNS: { kind: LimitKind; re: RegExp }[] = [
 export function limitMessage(kind: LimitKind, limits: SandboxLimits): string {
   switch (kind) {
     case "memory":
-      return `The agent hit the sandbox's memory limit (AGENT_MEMORY_MB=${limits.memoryMb} MB per process); the run was stopped.`;
+      return `The agent hit the sandbox's memory limit (AGENT_MEMORY_MB=${limits.memoryMb} MB per process, and resident in total for the run); the run was stopped.`;
     case "processes":
       return `The agent hit the sandbox's process limit (AGENT_MAX_PROCESSES=${limits.maxProcesses} processes and threads); the run was stopped.`;
+    case "output":
+      return `The agent printed more than ${MAX_OUTPUT_MB} MB; the run was stopped.`;
     case "disk":
-      return `The agent hit the sandbox's disk limit (AGENT_DISK_MB=${limits.diskMb} MB for HOME, for /tmp and per file); the run was stopped.`;
+      return `The agent hit the sandbox's disk limit (AGENT_DISK_MB=${limits.diskMb} MB for HOME, for /tmp, per file, and for what the run adds to its checkout); the run was stopped.`;
   }
 }
 
@@ -61,15 +70,16 @@ export async function sandboxPidNamespace(bwrapPid: number): Promise<string | nu
 }
 
 /** Host pids of the live processes in PID namespace `ns`, with their thread counts. */
-export async function namespaceTasks(ns: string): Promise<{ pid: number; threads: number }[]> {
-  const out: { pid: number; threads: number }[] = [];
+export async function namespaceTasks(ns: string): Promise<{ pid: number; threads: number; anonKb: number }[]> {
+  const out: { pid: number; threads: number; anonKb: number }[] = [];
   for (const name of await readdir("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
       if ((await readlink(`/proc/${name}/ns/pid`)) !== ns) continue;
       const status = await readFile(`/proc/${name}/status`, "utf8");
       if (/^State:\s+Z/m.test(status)) continue;
-      out.push({ pid: Number(name), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? "1") });
+      // RssAnon: the process's own resident memory (heap, stacks), not the shared libraries it maps.
+      out.push({ pid: Number(name), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? "1"), anonKb: Number(/^RssAnon:\s+(\d+)/m.exec(status)?.[1] ?? "0") });
     } catch {
       // exited while we looked
     }

@@ -62,7 +62,9 @@ describe("the bubblewrap command line", () => {
     expect(args).toEqual(expect.arrayContaining(["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session"]));
     expect(args).toEqual(expect.arrayContaining(["--nproc=512", `--as=${2048 * 1024 * 1024}`, `--fsize=${1024 * 1024 * 1024}`]));
     const tmpfs = args.flatMap((a, i) => (a === "--tmpfs" ? [args[i + 1]] : []));
-    expect(tmpfs).toEqual(["/tmp", "/work/run/home"]);
+    expect(tmpfs).toEqual(["/dev/shm", "/tmp", "/work/run/home"]);
+    // The root and /dev are read-only once everything is mounted.
+    expect(args.join(" ")).toContain("--remount-ro / --remount-ro /dev");
     expect(args.slice(-2)).toEqual(["codex", "exec"]);
   });
 });

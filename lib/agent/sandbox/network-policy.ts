@@ -71,15 +71,26 @@ export function urlHostPort(url: string): string {
   return `${host}:${port}`;
 }
 
+function portMatches(p: AllowPattern, port: number): boolean {
+  if (p.port === "any") return true;
+  if (p.port === "default") return port === 80 || port === 443;
+  return port === p.port;
+}
+
 export function isAllowed(patterns: readonly AllowPattern[], host: string, port: number): boolean {
+  return allowedBy(patterns, host, port) !== null;
+}
+
+/**
+ * How `host:port` is allowed: "exact" when a pattern names that host, "wildcard" when only a
+ * `*.domain` pattern covers it, null when refused. A wildcard lets the agent pick the name, and
+ * whoever runs the domain's DNS picks the address: the proxy then refuses private addresses (proxy.ts).
+ */
+export function allowedBy(patterns: readonly AllowPattern[], host: string, port: number): "exact" | "wildcard" | null {
   const h = normalizeHost(host);
-  return patterns.some((p) => {
-    const hostMatches = p.wildcard ? h.endsWith(`.${p.host}`) : h === p.host;
-    if (!hostMatches) return false;
-    if (p.port === "any") return true;
-    if (p.port === "default") return port === 80 || port === 443;
-    return port === p.port;
-  });
+  if (patterns.some((p) => !p.wildcard && h === p.host && portMatches(p, port))) return "exact";
+  if (patterns.some((p) => p.wildcard && h.endsWith(`.${p.host}`) && portMatches(p, port))) return "wildcard";
+  return null;
 }
 
 /** Parses a comma/space separated list (AGENT_NETWORK_ALLOW); throws on the first bad entry. */

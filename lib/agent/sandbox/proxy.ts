@@ -1,6 +1,7 @@
+import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import net from "node:net";
-import { isAllowed, normalizeHost, type AllowPattern } from "./network-policy";
+import { allowedBy, normalizeHost, type AllowPattern } from "./network-policy";
 
 /**
  * The run's only way out of its network namespace: an HTTP proxy (CONNECT for TLS and anything else
@@ -19,6 +20,28 @@ export interface ProxyOptions {
   allow: readonly AllowPattern[];
   /** Called with a one-line explanation for every refused destination (shown in the run's timeline). */
   onDenied(message: string): void;
+  /** Name resolution (tests replace it); defaults to the system's resolver. */
+  lookup?: (host: string) => Promise<string>;
+}
+
+/**
+ * Loopback, private, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, unspecified
+ * and unique-local addresses, v4 and v6 (v4-mapped v6 addresses are checked as v4 by BlockList).
+ */
+const PRIVATE = new net.BlockList();
+for (const [net4, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) PRIVATE.addSubnet(net4, prefix, "ipv4");
+for (const [net6, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10]] as const) PRIVATE.addSubnet(net6, prefix, "ipv6");
+
+function isPrivateAddress(address: string): boolean {
+  const family = net.isIP(address) === 6 ? "ipv6" : "ipv4";
+  if (PRIVATE.check(address, family)) return true;
+  // ::ffff:a.b.c.d written out: check the v4 address it carries.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped !== null && PRIVATE.check(mapped[1] ?? "", "ipv4");
+}
+
+async function systemLookup(host: string): Promise<string> {
+  return (await dnsLookup(host)).address;
 }
 
 const HOP_BY_HOP = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);
@@ -48,6 +71,32 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     }
     return message;
   };
+  const lookup = opts.lookup ?? systemLookup;
+  /**
+   * Where to connect for an allowed destination, or a refusal. A name allowed only by a `*.domain`
+   * pattern is resolved HERE and must be public: anyone who can create a subdomain (or run the
+   * domain's DNS) could otherwise point it at 127.0.0.1 or the cloud metadata address and reach the
+   * worker's own services through an allowed name. We then connect to the address we checked, so a
+   * second resolution cannot answer differently (DNS rebinding). Names the operator listed exactly
+   * (GitLab, an internal mirror) may be private: that is the operator's choice.
+   */
+  const destination = async (host: string, port: number): Promise<{ address: string } | { refused: string }> => {
+    const how = allowedBy(opts.allow, host, port);
+    if (how === null) return { refused: denied(host, port) };
+    if (how === "exact" || net.isIP(host) !== 0) return { address: host };
+    const address = await lookup(host).catch(() => null);
+    // Unresolvable now: refused, rather than letting the connection resolve it a second time.
+    if (address === null) return { refused: `[sandbox] could not resolve ${host}` };
+    if (isPrivateAddress(address)) {
+      const message = `[sandbox] blocked a connection to ${host}:${port}: it resolves to a private address (${address}), which a *.domain pattern never allows`;
+      if (!reported.has(`${host}:${port}`)) {
+        reported.add(`${host}:${port}`);
+        opts.onDenied(message);
+      }
+      return { refused: message };
+    }
+    return { address };
+  };
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 });
   server.on("connection", (s: net.Socket) => {
     sockets.add(s);
@@ -69,10 +118,16 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     }
     const host = normalizeHost(target.hostname);
     const port = target.port === "" ? 80 : Number(target.port);
-    if (!isAllowed(opts.allow, host, port)) {
-      res.writeHead(403, { "content-type": "text/plain" }).end(`${denied(host, port)}\n`);
-      return;
-    }
+    void destination(host, port).then((dest) => {
+      if ("refused" in dest) {
+        res.writeHead(403, { "content-type": "text/plain" }).end(`${dest.refused}\n`);
+        return;
+      }
+      forward(req, res, target, dest.address, port);
+    });
+  });
+
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, target: URL, host: string, port: number): void => {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     const upstream = http.request({ host, port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (up) => {
@@ -86,7 +141,7 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
       else res.destroy();
     });
     req.pipe(upstream);
-  });
+  };
 
   // Tunnels (https, and anything else a tool proxies with CONNECT).
   server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
@@ -95,11 +150,18 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
       client.end("HTTP/1.1 400 Bad Request\r\n\r\n");
       return;
     }
-    if (!isAllowed(opts.allow, target.host, target.port)) {
-      client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${denied(target.host, target.port)}\n`);
-      return;
-    }
-    const upstream = net.connect({ host: target.host, port: target.port });
+    client.on("error", () => undefined); // until the tunnel's own handler below
+    void destination(target.host, target.port).then((dest) => {
+      if ("refused" in dest) {
+        client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${dest.refused}\n`);
+        return;
+      }
+      tunnel(client, head, dest.address, target.port);
+    });
+  });
+
+  const tunnel = (client: net.Socket, head: Buffer, host: string, port: number): void => {
+    const upstream = net.connect({ host, port });
     sockets.add(upstream);
     upstream.on("close", () => sockets.delete(upstream));
     upstream.once("connect", () => {
@@ -113,7 +175,7 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
       else client.destroy();
     });
     client.on("error", () => upstream.destroy());
-  });
+  };
   server.on("clientError", (_err, socket: net.Socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {

@@ -1,12 +1,14 @@
 import { randomInt } from "node:crypto";
-import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readdir, realpath, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { log } from "@/lib/log";
 import { spawnGroup, type GroupProcess, type SpawnGroupOptions } from "../process-group";
 import { processWorkDir } from "../work-dirs";
 import { bwrapArgs, groupFile, hostsFile, passwdFile, PROXY_PORT } from "./bwrap-args";
-import { limitInOutput, limitMessage, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
+import { limitInOutput, limitMessage, MAX_OUTPUT_MB, namespaceTasks, sandboxPidNamespace, type LimitHit, type SandboxLimits } from "./limits";
+import { treeUsage, watchDiskGrowth } from "./disk-watch";
 import { sealGitDir, type GitSeal } from "./git-seal";
+import { seccompProgram } from "./seccomp";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
 import { startRunProxy } from "./proxy";
@@ -98,6 +100,27 @@ async function assertReadableByOthers(dir: string): Promise<void> {
   }
 }
 
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * The worker's own descriptors that a child would inherit: those it was started with without
+ * close-on-exec (a supervisor's pipe, a log pipeline, a socket-activated listener). Node opens its
+ * own fds close-on-exec, but it cannot close what it inherited, and neither bwrap nor a child's exec
+ * does: without this an agent could write into (or hold open) whatever the worker's launcher left it
+ * (issue 12 attack review: a pipe of the launching shell showed up as fd 251 inside the sandbox).
+ */
+async function inheritedFds(): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir("/proc/self/fdinfo").catch(() => [] as string[])) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd <= 2) continue;
+    const info = await readFile(`/proc/self/fdinfo/${name}`, "utf8").catch(() => null);
+    const flags = info === null ? null : /^flags:\s+([0-7]+)/m.exec(info)?.[1];
+    if (flags && (parseInt(flags, 8) & O_CLOEXEC) === 0) out.push(fd);
+  }
+  return out;
+}
+
 /** The directories of the Node.js running us, when it is not already in the read-only /usr. */
 function nodeRuntimeDirs(): string[] {
   const prefix = dirname(dirname(process.execPath));
@@ -162,8 +185,12 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       for (const dir of [checkout, ...writable, netDir, privateDir]) await ensureTraversable(dir, ownUid);
       for (const dir of readOnly) await assertReadableByOthers(dir);
     }
+    // What the checkout already holds is not the run's: only what it adds counts against AGENT_DISK_MB.
+    const diskBaseline = await treeUsage([checkout, ...writable]);
     const etc = { passwd: passwdFile(home), group: groupFile(), hosts: hostsFile() };
     for (const [name, text] of Object.entries(etc)) await writeFile(join(privateDir, name), text, { mode: 0o600 });
+    const filter = seccompProgram();
+    if (filter) await writeFile(join(privateDir, "seccomp.bpf"), filter, { mode: 0o600 });
 
     const openFd = async (path: string): Promise<number> => {
       const h = await open(path, "r");
@@ -184,12 +211,14 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       passwd: 0,
       group: 0,
       hosts: 0,
+      seccomp: undefined as number | undefined,
     };
     for (const dir of readOnly) fds.readOnly.push(await pass(dir));
     fds.netDir = await pass(netDir);
     fds.passwd = await pass(join(privateDir, "passwd"));
     fds.group = await pass(join(privateDir, "group"));
     fds.hosts = await pass(join(privateDir, "hosts"));
+    if (filter) fds.seccomp = await pass(join(privateDir, "seccomp.bpf"));
 
     const proxyUrl = `http://127.0.0.1:${PROXY_PORT}`;
     const env: Record<string, string> = {
@@ -215,14 +244,25 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
       limit = { kind, message: limitMessage(kind, limits) };
       proc?.killGroup();
     };
+    // Output past MAX_OUTPUT_MB (stdout and stderr together) is dropped and ends the run.
+    let printed = 0;
     const watch = (forward: (chunk: string) => void) => (chunk: string): void => {
+      printed += chunk.length;
+      if (printed > MAX_OUTPUT_MB * 1024 * 1024) {
+        hit("output");
+        return;
+      }
       forward(chunk);
       const kind = limitInOutput(chunk);
       if (kind) hit(kind);
     };
+    // Whatever the worker inherited without close-on-exec becomes /dev/null in the sandbox's tree.
+    const devNull = await open("/dev/null", "r");
+    handles.push(devNull);
+    const scrub = { fds: await inheritedFds(), devNull: devNull.fd };
     const bwrap = bwrapArgs({ checkout, cwd, home: homeIsBound ? null : home, writable, readOnly, fds, limits, argv: [file, ...args] });
     // setpriv: the sandbox is killed if the worker itself dies (SIGKILL, OOM), not only on cancel.
-    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, uid, gid: uid });
+    proc = spawnGroup(SANDBOX_TOOLS.setpriv, ["--pdeathsig", "KILL", "--", SANDBOX_TOOLS.bwrap, ...bwrap], { cwd: "/", env, stdin: opts.stdin, onStdout: watch(opts.onStdout), onStderr: watch(opts.onStderr) }, { fds: passed, scrub, uid, gid: uid });
     // The child has its copies; ours are no longer needed.
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     handles.length = 0;
@@ -241,14 +281,20 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
           // At the limit, forks fail and the bomb's processes come and go: a sample rarely sees the
           // exact maximum, so 90% of it counts as hitting it.
           if (tasks.reduce((n, t) => n + t.threads, 0) >= Math.floor(limits.maxProcesses * 0.9)) hit("processes");
+          // RLIMIT_AS is per process: 500 processes of 2 GB each would take the host's memory, so the
+          // run's total resident memory is capped too (sampled; overshoot is what it allocates in one tick).
+          else if (tasks.reduce((kb, t) => kb + t.anonKb, 0) > limits.memoryMb * 1024) hit("memory");
         }
       })().finally(() => { ticking = false; });
     }, MONITOR_MS);
     monitor.unref();
+    // The checkout is on the host's disk: stop a run that fills it (disk-watch.ts).
+    const disk = watchDiskGrowth([checkout, ...writable], diskBaseline, limits.diskMb * 1024 * 1024, () => hit("disk"));
 
     const started = proc;
     const done = started.done.then(async (exit) => {
       clearInterval(monitor);
+      disk.stop();
       await cleanup();
       return limit ? { ...exit, limit } : exit;
     });
