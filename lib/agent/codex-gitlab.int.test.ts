@@ -40,7 +40,7 @@ beforeAll(async () => {
   pid = h.ids["acme/site"]!;
   await h.install({ resourceType: "project", resourceId: pid, resourcePath: "acme/site" });
   // Production's agent.run, with the codex preset pointed at the model sandbox.
-  h.runDeps.runtime = createRuntime({ runtime: "command", preset: "codex", codex: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 } });
+  h.runDeps.runtime = createRuntime({ runtime: "command", preset: "codex", model: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 } });
 }, 60_000);
 
 afterAll(async () => {

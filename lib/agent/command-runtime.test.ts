@@ -34,7 +34,7 @@ async function run(config: RuntimeConfig, t: AgentTask) {
   return { result, events };
 }
 
-const codex: RuntimeConfig = { runtime: "command", preset: "codex", codex: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKeyEnv: "MODEL_KEY" } };
+const codex: RuntimeConfig = { runtime: "command", preset: "codex", model: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKeyEnv: "MODEL_KEY" } };
 
 describe("command runtime with the codex preset (real subprocess)", () => {
   it("parses Codex JSON lines into events in order and resolves", async () => {

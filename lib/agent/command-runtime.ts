@@ -48,7 +48,7 @@ async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: Agen
       await emit({ kind: "error", message: error });
       return { outcome: "failed", summary: error, error };
     }
-    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir }) : {};
+    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir, env: task.env }) : {};
     return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, emit);
   } finally {
     await rm(runDir, { recursive: true, force: true });

@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startModelSandbox, type ModelApi, type ModelSandbox } from "@/e2e/model-sandbox";
+import type { PresetId } from "./presets";
+import { outputsOf, runCli, SANDBOX_MODEL, setAppEnv, type CliRunOptions } from "./testing/cli-run";
+import { descendants, stillRunning, waitFor } from "./testing/process-tree";
+
+/**
+ * Claude Code, Gemini CLI and OpenCode end to end at the runtime level, as codex.int.test.ts does for
+ * Codex: the REAL CLI (pinned in package.json) talks to the model sandbox in its own API, runs real
+ * commands in a real workspace, and its JSON lines become conversation events. No internet.
+ */
+
+const MODEL_KEY = "sk-model-sandbox-1515";
+const KEY_ENV = "CLI_PRESETS_INT_MODEL_KEY";
+const SECRETS = { MY_SECRET: "custom-secret-value-15", GITLAB_TOKEN: "glpat-custom-token-15" };
+const OAUTH_TOKEN = "oauth-access-token-15";
+const APP_SECRETS = { DATABASE_URL: "postgres://app:db-password-15@127.0.0.1:5432/app", ENCRYPTION_KEY: "app-encryption-key-15", AUTH_SECRET: "app-auth-secret-15" };
+
+const CLIS: { preset: PresetId; api: ModelApi; binary: string }[] = [
+  { preset: "claude-code", api: "messages", binary: "claude" },
+  { preset: "gemini", api: "gemini", binary: "gemini" },
+  { preset: "opencode", api: "chat", binary: "opencode" },
+];
+
+let sandbox: ModelSandbox;
+let root: string;
+let appEnv: { restore(): void };
+
+beforeAll(async () => {
+  sandbox = await startModelSandbox({ apiKey: MODEL_KEY });
+  root = await mkdtemp(join(tmpdir(), "cli-presets-int-"));
+  // The app's own secrets are in its environment, like in production; the model key is there too,
+  // named by AGENT_MODEL_API_KEY_ENV: each preset hands it to its CLI only.
+  appEnv = setAppEnv({ ...APP_SECRETS, [KEY_ENV]: MODEL_KEY });
+});
+
+afterAll(async () => {
+  appEnv.restore();
+  await sandbox.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  sandbox.reset();
+});
+
+describe.each(CLIS)("the $preset preset with the real CLI and the model sandbox", ({ preset, api, binary }) => {
+  const run = (prompt: string, opts: Partial<CliRunOptions> = {}) => runCli(prompt, { preset, sandbox, root, keyEnv: KEY_ENV, secrets: SECRETS, oauthToken: OAUTH_TOKEN, ...opts });
+
+  it("creates the file with a real command, streams command + output events, and ends with the CLI's last message", async () => {
+    const { workspaceDir, events, result } = await run("create file docs/hello.md with content Hello from the agent\nrun: cat docs/hello.md");
+
+    expect(await readFile(join(workspaceDir, "docs/hello.md"), "utf8")).toBe("Hello from the agent\n");
+    expect(result).toEqual({ outcome: "resolved", summary: "Done. Created `docs/hello.md`. Ran `cat docs/hello.md`." });
+    const commands = events.filter((e) => e.kind === "command");
+    expect(commands.map((c) => (c.kind === "command" ? c.command : ""))).toEqual([expect.stringContaining("cat > docs/hello.md"), "cat docs/hello.md"]);
+    const catId = commands[1]?.kind === "command" ? commands[1].id : "";
+    expect(outputsOf(events).find((o) => o.commandId === catId)).toMatchObject({ text: expect.stringContaining("Hello from the agent"), exitCode: 0 });
+    expect(events.filter((e) => e.kind === "message").at(-1)).toEqual({ kind: "message", text: result.summary });
+    expect(events.filter((e) => e.kind === "error")).toEqual([]);
+
+    // The CLI spoke its own API to the sandbox, with the configured model and key.
+    const model = sandbox.requests().filter((r) => r.api !== null);
+    expect(model.length).toBeGreaterThanOrEqual(3); // two tool calls, then the final message
+    for (const r of model) expect(r).toMatchObject({ api, model: SANDBOX_MODEL, apiKey: MODEL_KEY, status: 200 });
+  });
+
+  it("fails with 'the model endpoint failed' when every request fails", async () => {
+    sandbox.setMode("fail");
+    const { result } = await run("create file docs/hello.md with content nope");
+    expect(result.outcome).toBe("failed");
+    expect(result.error).toMatch(/^The model endpoint failed: /);
+    expect(sandbox.requests().filter((r) => r.api !== null).every((r) => r.status === 503)).toBe(true);
+  });
+
+  it("runs commands with the user's secrets and custom GITLAB_TOKEN, none of the app's secrets nor the model key, and leaves no state behind", async () => {
+    const { events, result, home } = await run("run: env");
+    expect(result.outcome).toBe("resolved");
+    const text = outputsOf(events).map((o) => o.text).join("\n");
+    expect(text).toContain(`MY_SECRET=${SECRETS.MY_SECRET}`);
+    expect(text).toContain(`GITLAB_TOKEN=${SECRETS.GITLAB_TOKEN}`);
+    for (const leaked of [...Object.values(APP_SECRETS), OAUTH_TOKEN, MODEL_KEY]) expect(text).not.toContain(leaked);
+    for (const name of ["DATABASE_URL=", "ENCRYPTION_KEY=", "AUTH_SECRET=", `${KEY_ENV}=`]) expect(text).not.toContain(name);
+    // The run's HOME and private dirs are gone; nothing of it is left under the test's root but workspaces.
+    expect((await readdir(root)).filter((d) => !d.startsWith("ws-"))).toEqual([]);
+    expect(home.startsWith(root)).toBe(true);
+  });
+
+  it("cancel during `run: sleep 60` kills the CLI and every process it started within 2 s", async () => {
+    const before = new Set((await descendants(process.pid)).map((p) => p.pid));
+    const controller = new AbortController();
+    const running = run("run: sleep 60", { signal: controller.signal });
+    const tree = await waitFor(async () => {
+      const procs = (await descendants(process.pid)).filter((p) => !before.has(p.pid));
+      return procs.some((p) => /(^|\s|\/)sleep 60$/.test(p.cmdline)) ? procs : undefined;
+    }, 30_000);
+    expect(tree.some((p) => p.cmdline.includes(binary))).toBe(true);
+
+    const abortedAt = Date.now();
+    controller.abort();
+    const { result } = await running;
+    await waitFor(async () => ((await stillRunning(tree.map((p) => p.pid))).length === 0 ? true : undefined), 2_000);
+    expect(Date.now() - abortedAt).toBeLessThan(2_000);
+    expect(result).toMatchObject({ outcome: "failed", cancelled: true });
+  });
+
+  it("times out a stalled model stream and leaves nothing running", async () => {
+    sandbox.setMode("stall");
+    const before = new Set((await descendants(process.pid)).map((p) => p.pid));
+    let tree: number[] = [];
+    const watcher = setInterval(() => {
+      void descendants(process.pid).then((procs) => {
+        tree = [...new Set([...tree, ...procs.filter((p) => !before.has(p.pid)).map((p) => p.pid)])];
+      });
+    }, 100);
+    const { result } = await run("create file a.txt with content A", { timeoutMs: 4_000 });
+    clearInterval(watcher);
+    expect(result).toMatchObject({ outcome: "failed", timedOut: true });
+    expect(sandbox.requests().some((r) => r.api === api)).toBe(true);
+    await waitFor(async () => ((await stillRunning(tree)).length === 0 ? true : undefined), 2_000);
+  });
+});
