@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { SandboxOffBanner } from "@/components/sandbox-off-banner";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <SandboxOffBanner />
+        {children}
+      </body>
     </html>
   );
 }

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const benches = ["sandbox-throughput", "picker", "ingest", "ack", "sweep"];
+const benches = ["sandbox-throughput", "picker", "ingest", "ack", "sweep", "agent-sandbox-startup"];
 const only = process.argv.slice(2);
 const results: Record<string, unknown> = {};
 

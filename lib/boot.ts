@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/db";
 import { log } from "@/lib/log";
+import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
 import { startupFailure } from "@/lib/startup";
 import { shutdownProcess, startProcessWorker } from "@/lib/jobs/runtime";
 
@@ -11,6 +12,7 @@ import { shutdownProcess, startProcessWorker } from "@/lib/jobs/runtime";
 export async function bootWebProcess(): Promise<void> {
   try {
     const env = getEnv();
+    reportSandboxAtStartup();
     const handle = await getDb();
     const inProcess = env.WORKER_IN_PROCESS === "on" || (env.WORKER_IN_PROCESS === "auto" && env.localMode);
     if (inProcess) await startProcessWorker();

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import { z } from "zod";
+import { parseAllowList } from "./agent/sandbox/network-policy";
 
 /**
  * Every environment variable the app reads, parsed once with zod.
@@ -53,6 +54,35 @@ const httpUrl = (example: string) =>
     .transform((v) => v.replace(/\/+$/, ""));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+// --- Issue 12: the agent sandbox (lib/agent/sandbox). Its own object so the sandbox can read its
+// settings without requiring the rest of the app's configuration (the agent runtime runs in tests
+// and tools that have no ENCRYPTION_KEY).
+export const agentSandboxSchema = z.object({
+  /** `off` runs agents UNCONFINED, for development only (a start-up warning and a banner on every page) */
+  AGENT_SANDBOX: z.enum(["on", "off"], "must be on or off (off only for development)").default("on"),
+  /** extra hosts the agent may reach besides GitLab and the model endpoint: host, host:port, *.domain, host:* */
+  AGENT_NETWORK_ALLOW: z
+    .string()
+    .optional()
+    .refine((v) => {
+      try {
+        parseAllowList(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be a comma-separated list of host, host:port or *.domain patterns, e.g. registry.npmjs.org,pypi.org:443"),
+  /** address space of each agent process, in MB */
+  AGENT_MEMORY_MB: z.coerce.number().int().min(256, "must be at least 256 MB, e.g. 2048").max(1024 * 1024).default(2048),
+  /** tasks (processes and threads) one run may have at once */
+  AGENT_MAX_PROCESSES: z.coerce.number().int().min(32, "must be at least 32, e.g. 512").max(65536).default(512),
+  /** size of the run's private HOME and of its /tmp (each), and the largest file it may write, in MB */
+  AGENT_DISK_MB: z.coerce.number().int().min(16, "must be at least 16 MB, e.g. 1024").max(1024 * 1024).default(1024),
+  /** where runs' checkouts live (one 0700 directory per run); never inside any sandbox. Default: DATA_DIR/../.agent-work */
+  AGENT_WORK_ROOT: z.string().min(1).optional(),
+});
+// --- end issue 12 ---
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -107,6 +137,7 @@ const schema = z.object({
   AGENT_MODEL_MAX_RETRIES: z.coerce.number().int().min(0, "must be 0 or more, e.g. 2").max(20, "must be at most 20").optional(),
   /** demo mode with AGENT_PRESET=codex|claude-code|gemini|opencode and no AGENT_MODEL_BASE_URL: port of the built-in model sandbox */
   DEMO_MODEL_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(8930),
+  ...agentSandboxSchema.shape,
   /** Cloud API: requests per minute per API key (token bucket: bursts up to this, then this rate) */
   API_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()

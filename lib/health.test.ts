@@ -26,3 +26,25 @@ describe("checkHealth", () => {
     expect(report).toMatchObject({ status: "degraded", db: "ok", queue: "down", errors: { queue: "relation pgboss.queue does not exist" } });
   });
 });
+
+describe("checkHealth with the agent sandbox (real probe)", () => {
+  it("reports the sandbox ok when bubblewrap really starts here", async () => {
+    const { sandboxHealth } = await import("@/lib/agent/sandbox");
+    expect(await checkHealth(okDb, okQueue, "1.2.3", sandboxHealth)).toEqual({ status: "ok", db: "ok", queue: "ok", sandbox: "ok", version: "1.2.3" });
+  });
+
+  it("is degraded and says what to install when a sandbox tool is missing", async () => {
+    const { probeSandbox } = await import("@/lib/agent/sandbox/probe");
+    const check = () => probeSandbox({ bwrap: "/nonexistent/bwrap", socat: "/usr/bin/socat", prlimit: "/usr/bin/prlimit", setpriv: "/usr/bin/setpriv" }).then(
+      () => ({ ok: true as const }),
+      (err: Error) => ({ ok: false as const, error: err.message }),
+    );
+    const report = await checkHealth(okDb, okQueue, "1.2.3", check);
+    expect(report).toMatchObject({ status: "degraded", sandbox: "unavailable" });
+    expect(report.errors?.sandbox).toMatch(/bubblewrap \(\/nonexistent\/bwrap\) is missing\. Install them with `apt-get install bubblewrap socat/);
+  });
+
+  it("says off with AGENT_SANDBOX=off, without failing the check", async () => {
+    expect(await checkHealth(okDb, okQueue, "1.2.3", async () => ({ off: true }))).toMatchObject({ status: "ok", sandbox: "off" });
+  });
+});

@@ -6,6 +6,8 @@ export interface HealthReport {
   status: "ok" | "degraded";
   db: "ok" | "down";
   queue: "ok" | "down";
+  /** the agent sandbox (issue 12): `off` = AGENT_SANDBOX=off, `unavailable` = runs will fail */
+  sandbox?: "ok" | "off" | "unavailable";
   version: string;
   errors?: Record<string, string>;
 }
@@ -17,7 +19,9 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /** Check each part separately, so a failure names the part that is down. */
-export async function checkHealth(getDb: () => Promise<DbHandle>, getQueue: () => Promise<JobQueue>, version: string): Promise<HealthReport> {
+export type SandboxCheck = () => Promise<{ ok: true } | { ok: false; error: string } | { off: true }>;
+
+export async function checkHealth(getDb: () => Promise<DbHandle>, getQueue: () => Promise<JobQueue>, version: string, checkSandbox?: SandboxCheck): Promise<HealthReport> {
   const errors: Record<string, string> = {};
   let db: HealthReport["db"] = "ok";
   let queue: HealthReport["queue"] = "ok";
@@ -35,6 +39,13 @@ export async function checkHealth(getDb: () => Promise<DbHandle>, getQueue: () =
     queue = "down";
     errors.queue = err instanceof Error ? err.message : String(err);
   }
-  const ok = db === "ok" && queue === "ok";
-  return { status: ok ? "ok" : "degraded", db, queue, version, ...(ok ? {} : { errors }) };
+  let sandbox: HealthReport["sandbox"];
+  if (checkSandbox) {
+    // A real start of a minimal sandbox, cached by the probe: cheap after the first call.
+    const s = await checkSandbox();
+    sandbox = "off" in s ? "off" : s.ok ? "ok" : "unavailable";
+    if (!("off" in s) && !s.ok) errors.sandbox = s.error;
+  }
+  const ok = db === "ok" && queue === "ok" && sandbox !== "unavailable";
+  return { status: ok ? "ok" : "degraded", db, queue, ...(sandbox ? { sandbox } : {}), version, ...(ok ? {} : { errors }) };
 }

@@ -1,13 +1,11 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildAgentEnv } from "./agent-env";
 import type { AgentEvent } from "./events";
-import { listGroup } from "./process-group";
 import { createRuntime, type AgentTask, type RuntimeConfig } from "./runtime";
-
-const FAKE_AGENT = join(import.meta.dirname, "testing", "fake-agent.mjs");
+import { installFakeCodex, processesWithMarker } from "./testing/sandbox-helpers";
 let dir = "";
 let binDir = "";
 
@@ -15,8 +13,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "command-test-"));
   binDir = await mkdtemp(join(tmpdir(), "command-bin-"));
   // A `codex` on the agent's PATH that is really the fake agent.
-  await writeFile(join(binDir, "codex"), `#!/bin/sh\nexec "${process.execPath}" "${FAKE_AGENT}" "$@"\n`);
-  await chmod(join(binDir, "codex"), 0o755);
+  await installFakeCodex(binDir);
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -110,54 +107,57 @@ describe("command runtime with a custom command", () => {
   });
 });
 
-describe("killing the whole process group", () => {
-  const sleeper = 'echo $$ > "$PIDFILE"; sleep 30 & sleep 30 & wait';
+describe("killing the whole process group (in the sandbox)", () => {
+  // The sandbox has its own PID namespace: its processes are found by a marker in their command line
+  // (a sleep duration no other process uses), and every one of them must be gone, bwrap included.
+  const marker = (): string => `3${Math.floor(Math.random() * 1e6)}.${Math.floor(Math.random() * 1e6)}`;
+  const sleeper = (m: string): string => `sleep ${m} & sleep ${m} & wait`;
 
-  async function startAndStop(stop: (controller: AbortController) => Partial<AgentTask>, command = sleeper) {
-    const pidFile = join(dir, "pid");
+  async function startAndStop(stop: (controller: AbortController) => Partial<AgentTask>, wrap: (cmd: string) => string = (c) => c) {
+    const m = marker();
     const controller = new AbortController();
-    const t = task("", { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PIDFILE: pidFile }, ...stop(controller) });
-    const running = run({ runtime: "command", preset: "custom", customCommand: command }, t);
-    let pgid = 0;
-    for (let i = 0; i < 50 && pgid === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      pgid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim()) || 0;
-    }
-    expect(pgid).toBeGreaterThan(0);
-    for (let i = 0; i < 50 && (await listGroup(pgid)).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await listGroup(pgid)).length).toBe(3); // sh + two sleeps
+    const t = task("", { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, ...stop(controller) });
+    const running = run({ runtime: "command", preset: "custom", customCommand: wrap(sleeper(m)) }, t);
+    const sleeps = async (): Promise<number> => {
+      let n = 0;
+      for (const pid of await processesWithMarker(m)) if ((await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).startsWith("sleep\0")) n++;
+      return n;
+    };
+    for (let i = 0; i < 100 && (await sleeps()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sleeps()).toBe(2);
     const stoppedAt = Date.now();
     controller.abort();
     const { result } = await running;
     const deadline = stoppedAt + 2000;
-    while ((await listGroup(pgid)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await listGroup(pgid)).toEqual([]);
+    while ((await processesWithMarker(m)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await processesWithMarker(m)).toEqual([]);
     expect(Date.now() - stoppedAt).toBeLessThan(2000);
     return result;
   }
 
-  it("on cancel: nothing of the group remains within 2 s", async () => {
+  it("on cancel: nothing of the sandbox remains within 2 s", async () => {
     const result = await startAndStop((c) => ({ signal: c.signal }));
     expect(result).toMatchObject({ outcome: "failed", cancelled: true });
   });
 
-  it("on timeout: nothing of the group remains within 2 s", async () => {
-    // abort() on an unrelated controller is a no-op; the 700 ms limit stops the run.
-    const result = await startAndStop(() => ({ timeoutMs: 700 }));
+  it("on timeout: nothing of the sandbox remains within 2 s", async () => {
+    // abort() on an unrelated controller is a no-op; the 1.5 s limit stops the run (after the
+    // sandbox has started, even on a loaded machine).
+    const result = await startAndStop(() => ({ timeoutMs: 1500 }));
     expect(result).toMatchObject({ outcome: "failed", timedOut: true });
   });
 
   it("ends what the agent left running when it exits normally", async () => {
-    const pidFile = join(dir, "pid");
+    const m = marker();
     const started = Date.now();
-    const { result } = await run({ runtime: "command", preset: "custom", customCommand: 'echo $$ > "$PIDFILE"; sleep 30 & echo started' }, task("", { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PIDFILE: pidFile } }));
+    const { result } = await run({ runtime: "command", preset: "custom", customCommand: `sleep ${m} & echo started` }, task("", { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }));
     expect(result).toEqual({ outcome: "resolved", summary: "started" });
     expect(Date.now() - started).toBeLessThan(2500);
-    expect(await listGroup(Number((await readFile(pidFile, "utf8")).trim()))).toEqual([]);
+    expect(await processesWithMarker(m)).toEqual([]);
   });
 
-  it("follows up with SIGKILL when the agent ignores SIGTERM", async () => {
-    const result = await startAndStop((c) => ({ signal: c.signal }), `trap "" TERM; ${sleeper}`);
+  it("ends an agent that ignores SIGTERM", async () => {
+    const result = await startAndStop((c) => ({ signal: c.signal }), (cmd) => `trap "" TERM; ${cmd}`);
     expect(result).toMatchObject({ outcome: "failed", cancelled: true });
   });
 });

@@ -1,12 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { outputEvent, type AgentEvent } from "./events";
 import { createParser } from "./parsers";
 import { formatFor, PRESETS, type Preset } from "./presets";
-import { LineSplitter, spawnGroup, timerMs } from "./process-group";
+import { LineSplitter, timerMs } from "./process-group";
 import { resolveBinary } from "./resolve-binary";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn, RuntimeConfig } from "./runtime";
+import { spawnSandboxed, type SandboxedProcess } from "./sandbox";
+import { agentBinds, runNetworkAllow } from "./sandbox/agent-policy";
+import { SandboxUnavailableError } from "./sandbox/probe";
+import { sandboxSettings } from "./sandbox/settings";
+import { processWorkDir } from "./work-dirs";
 
 /**
  * Runs a CLI coding agent headless in the workspace, in its own process group, with exactly the
@@ -34,7 +38,8 @@ function tail(text: string, max = TAIL_CHARS): string {
 
 async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: AgentTask, emit: EmitFn): Promise<AgentResult> {
   if (task.signal.aborted) return { outcome: "failed", summary: "Cancelled before the agent started.", error: "Cancelled", cancelled: true };
-  const runDir = await mkdtemp(join(tmpdir(), "agent-run-"));
+  // Per-run files (Codex's home, …) in the run's private work directory, never in the shared /tmp.
+  const runDir = await mkdtemp(join(processWorkDir(sandboxSettings().workRoot), "run-"));
   try {
     const argv = preset.command(task.prompt, config);
     const binary = await resolveBinary(argv[0] ?? "", task.env.PATH);
@@ -49,13 +54,13 @@ async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: Agen
       return { outcome: "failed", summary: error, error };
     }
     const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir, env: task.env }) : {};
-    return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, emit);
+    return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, runDir, emit);
   } finally {
     await rm(runDir, { recursive: true, force: true });
   }
 }
 
-async function supervise(binary: string, args: string[], preset: Preset, config: RuntimeConfig, task: AgentTask, env: Record<string, string>, emit: EmitFn): Promise<AgentResult> {
+async function supervise(binary: string, args: string[], preset: Preset, config: RuntimeConfig, task: AgentTask, env: Record<string, string>, runDir: string, emit: EmitFn): Promise<AgentResult> {
   const parser = createParser(formatFor(preset, config));
   let lastMessage: string | null = null;
   let stdoutTail = "";
@@ -104,13 +109,26 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
   const stdout = new LineSplitter(onStdoutLines);
   const stderr = new LineSplitter(onStderrLines);
 
-  const proc = spawnGroup(binary, args, {
-    cwd: task.workspaceDir,
-    env,
-    stdin: preset.promptVia === "stdin" ? task.prompt : undefined,
-    onStdout: (c) => stdout.push(c),
-    onStderr: (c) => stderr.push(c),
-  });
+  const binds = await agentBinds(binary, preset.sandboxPackages ?? []);
+  let proc: SandboxedProcess;
+  try {
+    proc = await spawnSandboxed([binds.exec, ...args], {
+      cwd: task.workspaceDir,
+      checkout: task.workspaceDir,
+      writable: [runDir],
+      readOnly: binds.readOnly,
+      network: { allow: runNetworkAllow(task, config, preset) },
+      limits: { memoryMb: Math.max(sandboxSettings().limits.memoryMb, preset.sandboxAddressSpaceMb ?? 0) },
+      env,
+      stdin: preset.promptVia === "stdin" ? task.prompt : undefined,
+      onStdout: (c) => stdout.push(c),
+      onStderr: (c) => stderr.push(c),
+    });
+  } catch (err) {
+    if (!(err instanceof SandboxUnavailableError)) throw err;
+    await emit({ kind: "error", message: err.message });
+    return { outcome: "failed", summary: err.message, error: err.message };
+  }
   killGroup = proc.killGroup;
 
   let cancelled = false;
@@ -119,7 +137,7 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
   task.signal.addEventListener("abort", onAbort, { once: true });
   const timer = setTimeout(() => { timedOut = true; proc.killGroup(); }, timerMs(task.timeoutMs));
 
-  const { code, signal } = await proc.done;
+  const { code, signal, limit } = await proc.done;
   clearTimeout(timer);
   task.signal.removeEventListener("abort", onAbort);
   stdout.flush();
@@ -131,6 +149,9 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
   if (cancelled) {
     push({ kind: "status", text: "Cancelled." });
     result = { outcome: "failed", summary: lastMessage ?? "Cancelled.", error: "Cancelled", cancelled: true };
+  } else if (limit) {
+    push({ kind: "error", message: limit.message });
+    result = { outcome: "failed", summary: limit.message, error: limit.message };
   } else if (timedOut) {
     const error = `Timed out after ${Math.round(task.timeoutMs / 1000)} s.`;
     push({ kind: "error", message: error });

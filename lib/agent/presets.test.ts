@@ -4,7 +4,7 @@ import { codexConfigToml, formatFor, PRESET_IDS, PRESETS, promptArg } from "./pr
 describe("presets", () => {
   it("build the documented headless command lines", () => {
     const config = { runtime: "command" as const, customCommand: "my-agent --go" };
-    expect(PRESETS.codex.command("fix it", config)).toEqual(["codex", "exec", "--json", "--skip-git-repo-check", "-s", "workspace-write", "fix it"]);
+    expect(PRESETS.codex.command("fix it", config)).toEqual(["codex", "exec", "--json", "--skip-git-repo-check", "-s", "danger-full-access", "fix it"]);
     expect(PRESETS["claude-code"].command("fix it", config).slice(0, 7)).toEqual(["claude", "-p", "fix it", "--output-format", "stream-json", "--verbose", "--permission-mode"]);
     expect(PRESETS.gemini.command("fix it", config)).toEqual(["gemini", "--skip-trust", "--prompt=fix it", "--output-format", "stream-json", "--approval-mode=yolo"]);
     // `opencode run` quotes arguments containing spaces before the model sees them: the prompt goes on stdin.

@@ -6,6 +6,7 @@ import { endpointKey } from "./preset-model";
 import { geminiSetup } from "./preset-gemini";
 import { opencodeSetup } from "./preset-opencode";
 import type { RuntimeConfig } from "./runtime";
+import { sandboxSettings } from "./sandbox/settings";
 
 /**
  * Headless CLI agents the `command` runtime can run. Each entry is declarative: the argv for a prompt,
@@ -37,7 +38,21 @@ export interface Preset {
   /** Per-run preparation; returns variables added to the agent's environment. */
   setup?(ctx: PresetContext): Promise<Record<string, string>>;
   verified: boolean;
+  /** npm packages bound read-only into the sandbox besides the binary's own (resolved from the app). */
+  sandboxPackages?: string[];
+  /** The provider's hosts the agent may reach when no AGENT_MODEL_BASE_URL is set. */
+  networkHosts?: string[];
+  /**
+   * Floor for the sandbox's per-process address-space limit (RLIMIT_AS, AGENT_MEMORY_MB), in MB. JS
+   * runtimes reserve virtual address space far beyond what they use (V8's WebAssembly memory cage, Bun's
+   * heap reservations): under 2 GB of address space Claude Code, Gemini CLI and OpenCode fail at start
+   * with "Out of memory" while using a few hundred MB (issue 15). The higher of the two applies.
+   */
+  sandboxAddressSpaceMb?: number;
 }
+
+/** What the JS-runtime CLIs need (see sandboxAddressSpaceMb): measured with the pinned versions. */
+const JS_RUNTIME_ADDRESS_SPACE_MB = 64 * 1024;
 
 /**
  * Prompts travel as one argv element. A leading "-" would be read as an option by the agent's
@@ -135,6 +150,8 @@ export const PRESETS: Record<PresetId, Preset> = {
     promptVia: "arg",
     format: "claude",
     setup: claudeSetup,
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
+    networkHosts: ["api.anthropic.com:443"],
     // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
     verified: true,
   },
@@ -144,11 +161,17 @@ export const PRESETS: Record<PresetId, Preset> = {
   codex: {
     id: "codex",
     label: "Codex CLI",
-    command: (prompt) => ["codex", "exec", "--json", "--skip-git-repo-check", "-s", "workspace-write", promptArg(prompt)],
+    // Inside our sandbox, Codex's own (Landlock/seccomp, or bubblewrap, which needs the nested user
+    // namespaces ours forbids) is switched off, as Codex's docs advise when an outer sandbox provides
+    // the isolation: https://developers.openai.com/codex/sandbox ("run codex with --sandbox
+    // danger-full-access within your container"). Without ours (AGENT_SANDBOX=off), Codex keeps its own.
+    command: (prompt) => ["codex", "exec", "--json", "--skip-git-repo-check", "-s", sandboxSettings().enabled ? "danger-full-access" : "workspace-write", promptArg(prompt)],
     promptVia: "arg",
     format: "codex",
     // A per-run CODEX_HOME keeps the model endpoint per deployment and leaves no state behind.
     setup: codexSetup,
+    sandboxPackages: ["@openai/codex", `@openai/codex-${process.platform}-${process.arch}`],
+    networkHosts: ["api.openai.com:443", "chatgpt.com:443"],
     // Run end to end against the real binary: lib/agent/codex.int.test.ts, codex-gitlab.int.test.ts.
     verified: true,
   },
@@ -163,6 +186,8 @@ export const PRESETS: Record<PresetId, Preset> = {
     promptVia: "arg",
     format: "gemini",
     setup: geminiSetup,
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
+    networkHosts: ["generativelanguage.googleapis.com:443", "oauth2.googleapis.com:443"],
     // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
     verified: true,
   },
@@ -176,6 +201,9 @@ export const PRESETS: Record<PresetId, Preset> = {
     promptVia: "stdin",
     format: "opencode",
     setup: opencodeSetup,
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
+    // Without AGENT_MODEL_BASE_URL, OpenCode's own providers (user secrets hold their keys).
+    networkHosts: ["opencode.ai:443", "api.openai.com:443", "api.anthropic.com:443"],
     // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
     verified: true,
   },

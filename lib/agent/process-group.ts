@@ -107,13 +107,29 @@ export async function listGroup(pgid: number): Promise<number[]> {
   return pids;
 }
 
-export function spawnGroup(file: string, args: string[], opts: SpawnGroupOptions): GroupProcess {
+/**
+ * What only the sandbox module uses: descriptors passed to the child as fds 3, 4, … (bwrap's
+ * `--bind-fd`), and the unprivileged uid/gid it starts as.
+ */
+export interface SpawnGroupExtras {
+  fds?: number[];
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Starts a process group. Agent code must never be started with this directly: it runs unconfined.
+ * Only lib/agent/sandbox may call it (enforced by ESLint, see eslint.config.mjs).
+ */
+export function spawnGroup(file: string, args: string[], opts: SpawnGroupOptions, extras: SpawnGroupExtras = {}): GroupProcess {
   const child = spawn(file, args, {
     cwd: opts.cwd,
     // Only the given env; NODE_ENV is listed because Next's types require the key (undefined = unset).
     env: { ...opts.env, NODE_ENV: opts.env.NODE_ENV as "development" | "production" | "test" | undefined } as NodeJS.ProcessEnv,
     detached: true,
-    stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe", ...(extras.fds ?? [])],
+    ...(extras.uid === undefined ? {} : { uid: extras.uid }),
+    ...(extras.gid === undefined ? {} : { gid: extras.gid }),
   });
   const pgid = child.pid ?? -1;
   let killTimer: NodeJS.Timeout | null = null;

@@ -24,6 +24,8 @@ export interface AgentTask {
   conversationId: string;
   signal: AbortSignal;
   timeoutMs: number;
+  /** host:port patterns this run may reach besides the deployment's (its GitLab instance). */
+  networkAllow?: string[];
 }
 
 export interface AgentResult {

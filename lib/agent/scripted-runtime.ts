@@ -1,8 +1,9 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { outputEvent } from "./events";
-import { LineSplitter, spawnGroup, timerMs } from "./process-group";
+import { LineSplitter, timerMs } from "./process-group";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
+import { spawnSandboxed, SandboxUnavailableError, type LimitHit } from "./sandbox";
 import { parseInstructions, type Instruction } from "./scripted-instructions";
 import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
 
@@ -16,6 +17,13 @@ export function createScriptedRuntime(): AgentRuntime {
 }
 
 class Stopped extends Error {}
+
+/** A `run:` command hit a sandbox limit: the run ends with the limit's message. */
+class LimitStop extends Error {
+  constructor(readonly limit: LimitHit) {
+    super(limit.message);
+  }
+}
 
 function describe(i: Instruction): string {
   switch (i.type) {
@@ -46,18 +54,26 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs one `run:` command in its own process group; abort kills the group. */
+/** Runs one `run:` command in the agent sandbox, in its own process group; abort kills the group. */
 async function runCommand(task: AgentTask, command: string, signal: AbortSignal, emit: EmitFn, id: string): Promise<void> {
   await emit({ kind: "command", id, command });
   let output = "";
   const collect = new LineSplitter((lines) => { output += `${lines.join("\n")}\n`; });
-  const proc = spawnGroup("/bin/sh", ["-c", command], { cwd: task.workspaceDir, env: task.env, onStdout: (c) => collect.push(c), onStderr: (c) => collect.push(c) });
+  const proc = await spawnSandboxed(["/bin/sh", "-c", command], {
+    cwd: task.workspaceDir,
+    checkout: task.workspaceDir,
+    network: { allow: task.networkAllow ?? [] },
+    env: task.env,
+    onStdout: (c) => collect.push(c),
+    onStderr: (c) => collect.push(c),
+  });
   const onAbort = (): void => proc.killGroup();
   signal.addEventListener("abort", onAbort, { once: true });
-  const { code } = await proc.done.finally(() => signal.removeEventListener("abort", onAbort));
+  const { code, limit } = await proc.done.finally(() => signal.removeEventListener("abort", onAbort));
   collect.flush();
   await emit(outputEvent(output, { commandId: id, exitCode: code }));
   if (signal.aborted) throw new Stopped();
+  if (limit) throw new LimitStop(limit);
 }
 
 async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> {
@@ -141,6 +157,10 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
       const cancelled = task.signal.aborted;
       const error = cancelled ? "Cancelled" : `Timed out after ${Math.round(task.timeoutMs / 1000)} s`;
       return { outcome: "failed", summary: done.join("\n") || error, error, ...(cancelled ? { cancelled: true } : { timedOut: true }) };
+    }
+    if (err instanceof LimitStop || err instanceof SandboxUnavailableError) {
+      await emit({ kind: "error", message: err.message });
+      return { outcome: "failed", summary: err.message, error: err.message };
     }
     if (err instanceof UnsafePathError) {
       await emit({ kind: "error", message: err.message });

@@ -155,3 +155,25 @@ describe("scripted runtime", () => {
     expect(result).toMatchObject({ outcome: "failed", cancelled: true });
   });
 });
+
+describe("the test agent's `run:` lines run in the agent sandbox", () => {
+  it("see neither the app's directory nor the host's /tmp, and a 4 GB allocation ends the run with the memory limit", async () => {
+    const nonce = `${process.pid}-${Date.now()}`;
+    const { result, events } = await run(
+      [
+        `run: test -e ${join(process.cwd(), "package.json")} && echo APP-VISIBLE || echo app-hidden`,
+        `run: echo pwned > /tmp/scripted-escape-${nonce}; echo done`,
+        "run: echo kept > in-checkout.txt",
+        "run: dd if=/dev/zero of=/dev/null bs=4G count=1",
+        "create file never.txt with content the run stopped before this",
+      ].join("\n"),
+    );
+    const output = events.map((e) => (e.kind === "output" ? e.text : "")).join("\n");
+    expect(output).toContain("app-hidden");
+    expect(output).not.toContain("APP-VISIBLE");
+    expect(await exists(`/tmp/scripted-escape-${nonce}`)).toBe(false);
+    expect(await readFile(join(dir, "in-checkout.txt"), "utf8")).toBe("kept\n");
+    expect(result).toMatchObject({ outcome: "failed", error: expect.stringMatching(/memory limit \(AGENT_MEMORY_MB=/) });
+    expect(await exists(join(dir, "never.txt"))).toBe(false);
+  });
+});

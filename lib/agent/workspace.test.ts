@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { installFakeCodex } from "./testing/sandbox-helpers";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -147,8 +148,7 @@ describe("workspace against a real git HTTP server", () => {
   it("commits what a real agent subprocess wrote (command runtime, codex format)", async () => {
     const binDir = await mkdtemp(join(tmpdir(), "workspace-bin-"));
     try {
-      await writeFile(join(binDir, "codex"), `#!/bin/sh\nexec "${process.execPath}" "${join(import.meta.dirname, "testing", "fake-agent.mjs")}" "$@"\n`);
-      await chmod(join(binDir, "codex"), 0o755);
+      await installFakeCodex(binDir);
       await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
         const events: AgentEvent[] = [];
         const rt = createRuntime({ runtime: "command", preset: "codex", model: { baseUrl: "http://127.0.0.1:9/v1", model: "m" } });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import type { Conversation } from "@/db/schema";
 import { createRuntime, type RuntimeConfig } from "@/lib/agent/runtime";
+import { processesWithMarker } from "@/lib/agent/testing/sandbox-helpers";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser, type ConnectedUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
@@ -87,17 +88,6 @@ async function rawFile(path: string, ref: string): Promise<{ status: number; tex
   return { status: res.status, text: await res.text() };
 }
 
-/** Process group ids of every live process (field 5 of /proc/PID/stat). */
-async function liveGroup(pgid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") out.push(Number(name));
-  }
-  return out;
-}
 
 describe("agent.run with the scripted agent against the GitLab sandbox", () => {
   it("runs a task, keeps the change, then pushes the branch and opens one merge request", async () => {
@@ -197,23 +187,16 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
     await expect(cancelConversation(db, { id: c.id, userId: ada.userId })).rejects.toMatchObject({ status: 409 });
   });
 
-  it("cancel kills the agent's whole process group within 2 s", async () => {
+  it("cancel kills every process of the agent's sandbox within 2 s", async () => {
+    // The agent has its own PID namespace: its processes are found by a marker in their command line.
+    const marker = `3${crypto.randomInt(1e6)}.${crypto.randomInt(1e6)}`;
     const c = await conversationWith("wait");
-    const run = runConversation(db, c.id, deps({ runtime: "command", preset: "custom", customCommand: "echo PGID=$$; sleep 30 & sleep 30 & wait", customFormat: "text" }), new AbortController().signal);
-    let pgid = 0;
-    await expect
-      .poll(
-        async () => {
-          const out = (await listEvents(db, c.id, 0, 1000)).map((e) => e.event).find((e) => e.kind === "output" && e.text.includes("PGID="));
-          pgid = out?.kind === "output" ? Number(/PGID=(\d+)/.exec(out.text)?.[1]) : 0;
-          return pgid > 0 && (await liveGroup(pgid)).length >= 3;
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(true);
+    const run = runConversation(db, c.id, deps({ runtime: "command", preset: "custom", customCommand: `sleep ${marker} & sleep ${marker} & wait`, customFormat: "text" }), new AbortController().signal);
+    const sleeps = async () => (await processesWithMarker(`sleep\0${marker}`)).length;
+    await expect.poll(sleeps, { timeout: 20_000 }).toBe(2);
     const t0 = Date.now();
     await cancelConversation(db, { id: c.id, userId: ada.userId });
-    await expect.poll(() => liveGroup(pgid), { timeout: 2_000, interval: 50 }).toEqual([]);
+    await expect.poll(() => processesWithMarker(marker), { timeout: 2_000, interval: 50 }).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(2_000);
     await run;
     expect((await reload(c.id)).status).toBe("cancelled");
@@ -227,7 +210,9 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
 
   it("a real subprocess printing JSON lines: events parsed in order, its file committed and pushed", async () => {
     const c = await conversationWith("use the fake agent");
-    const command = `node ${FAKE_AGENT} exec --json "write made-by-agent.txt from a subprocess"`;
+    // The app's directory is not in the agent's sandbox: the fake agent's source travels in the command.
+    const source = await readFile(FAKE_AGENT, "utf8");
+    const command = `node --input-type=module - exec --json "write made-by-agent.txt from a subprocess" <<'FAKE_AGENT_EOF'\n${source}\nFAKE_AGENT_EOF`;
     await runConversation(db, c.id, deps({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), new AbortController().signal);
     expect(await reload(c.id)).toMatchObject({ status: "finished", outcome: "resolved", summary: "Created made-by-agent.txt." });
     const agentEvents = (await listEvents(db, c.id, 0, 1000)).map((e) => e.event).filter((e) => ["command", "output", "message"].includes(e.kind));
@@ -246,14 +231,21 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
 });
 
 describe("the agent's environment", () => {
-  const dumpDir = () => mkdtemp(join(tmpdir(), "env-dump-"));
-
-  async function runEnvDump(dump: string): Promise<{ env: Map<string, string>; recorded: string }> {
+  /**
+   * The agent's exact environment, read from outside (/proc/PID/environ) while it runs in its sandbox:
+   * it may not write anywhere the test could read afterwards.
+   */
+  async function runEnvDump(): Promise<{ env: Map<string, string>; recorded: string }> {
+    const marker = `3${crypto.randomInt(1e6)}.${crypto.randomInt(1e6)}`;
     const c = await conversationWith("print env");
-    await runConversation(db, c.id, deps({ runtime: "command", preset: "custom", customCommand: `env > "${dump}/env.txt"; env`, customFormat: "text" }), new AbortController().signal);
+    const run = runConversation(db, c.id, deps({ runtime: "command", preset: "custom", customCommand: `env; sleep ${marker}; true`, customFormat: "text" }), new AbortController().signal);
+    await expect.poll(async () => (await processesWithMarker(`sleep\0${marker}`)).length, { timeout: 20_000 }).toBe(1);
+    const [pid] = await processesWithMarker(`sleep\0${marker}`);
+    const text = await readFile(`/proc/${pid}/environ`, "utf8");
+    process.kill(pid ?? 0, "SIGKILL");
+    await run;
     expect((await reload(c.id)).status).toBe("finished");
-    const text = await readFile(join(dump, "env.txt"), "utf8");
-    const env = new Map(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]));
+    const env = new Map(text.split("\0").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]));
     const recorded = JSON.stringify(await listEvents(db, c.id, 0, 1000));
     return { env, recorded };
   }
@@ -261,9 +253,8 @@ describe("the agent's environment", () => {
   it("gets the OAuth token as GITLAB_TOKEN without a custom one, and never the app's secrets", async () => {
     const saved = { DATABASE_URL: process.env.DATABASE_URL, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY, AUTH_SECRET: process.env.AUTH_SECRET };
     Object.assign(process.env, { DATABASE_URL: "postgres://leak@db/app", ENCRYPTION_KEY: "leak-key-0123456789", AUTH_SECRET: "leak-secret-0123456789" });
-    const dump = await dumpDir();
     try {
-      const { env, recorded } = await runEnvDump(dump);
+      const { env, recorded } = await runEnvDump();
       const token = (await import("@/lib/gitlab/tokens")).getAccessToken(db, ada.userId, { oauth: gl.oauth, cipher });
       expect(env.get("GITLAB_TOKEN")).toBe(await token);
       for (const name of ["DATABASE_URL", "ENCRYPTION_KEY", "AUTH_SECRET"]) expect(env.has(name)).toBe(false);
@@ -275,7 +266,6 @@ describe("the agent's environment", () => {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
-      await rm(dump, { recursive: true, force: true });
     }
   });
 
@@ -283,9 +273,8 @@ describe("the agent's environment", () => {
     const custom = `glpat-custom-${crypto.randomBytes(8).toString("hex")}`;
     await createSecret(db, { userId: ada.userId, name: "GITLAB_TOKEN", value: custom, description: "reduced scopes" }, { cipher });
     await createSecret(db, { userId: ada.userId, name: "MY_API_KEY", value: "my-api-key-value" }, { cipher });
-    const dump = await dumpDir();
     try {
-      const { env, recorded } = await runEnvDump(dump);
+      const { env, recorded } = await runEnvDump();
       const oauthToken = await (await import("@/lib/gitlab/tokens")).getAccessToken(db, ada.userId, { oauth: gl.oauth, cipher });
       expect(env.get("GITLAB_TOKEN")).toBe(custom);
       expect(env.get("MY_API_KEY")).toBe("my-api-key-value");
@@ -295,7 +284,6 @@ describe("the agent's environment", () => {
       expect(recorded).toContain("GITLAB_TOKEN=[redacted: secret GITLAB_TOKEN]");
       expect(recorded).not.toContain("GitLab OAuth token");
     } finally {
-      await rm(dump, { recursive: true, force: true });
     }
   });
 });

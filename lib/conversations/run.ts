@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Conversation, ConversationStatus } from "@/db/schema";
 import { buildAgentEnv, createAgentHome } from "@/lib/agent/agent-env";
+import { urlHostPort } from "@/lib/agent/sandbox/network-policy";
 import type { AgentResult, AgentRuntime } from "@/lib/agent/runtime";
 import { cloneWorkspace, type Workspace } from "@/lib/agent/workspace";
 import type { CipherKit } from "@/lib/crypto";
@@ -165,7 +166,8 @@ class ConversationRun {
     const env = buildAgentEnv({ secrets: this.secrets, oauthToken: this.token, home });
     const result = await this.withHardDeadline(
       deps.runtime.run(
-        { workspaceDir: ws.dir, prompt, env, conversationId: this.id, signal: this.controller.signal, timeoutMs: deps.timeoutMs },
+        // The run's sandbox may reach its GitLab instance (issue 12); nothing else of this host.
+        { workspaceDir: ws.dir, prompt, env, conversationId: this.id, signal: this.controller.signal, timeoutMs: deps.timeoutMs, networkAllow: [urlHostPort(this.baseUrl)] },
         async (event) => {
           await appendEvent(db, this.id, redact(event));
         },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversations } from "@/db/schema";
-import { DEFAULT_WORK_ROOT } from "@/lib/agent/work-dirs";
+import { defaultWorkRoot } from "@/lib/agent/work-dirs";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
@@ -131,7 +131,7 @@ describe.runIf(testDbKind() === "postgres")("a worker killed mid-run (Postgres, 
     await enqueueAgentRun(queue, c.id, 60);
     await waitUntil(async () => (await status(c.id))?.status === "running", 45_000, "the run to start");
     // The killed worker's checkout is left behind on disk…
-    const leftBehind = join(DEFAULT_WORK_ROOT, String(first.child.pid));
+    const leftBehind = join(defaultWorkRoot(), String(first.child.pid));
     expect(existsSync(leftBehind)).toBe(true);
     first.child.kill("SIGKILL");
     await first.exited;

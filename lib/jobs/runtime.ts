@@ -8,6 +8,7 @@ import { agentSettings } from "@/lib/conversations/agent-settings";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
 import { startSweeper } from "@/lib/conversations/sweeper";
 import { removeOrphanedWorkDirs } from "@/lib/agent/work-dirs";
+import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
 import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
 
 /**
@@ -55,6 +56,7 @@ export function startProcessWorker(): Promise<RunningWorker> {
       .then((removed) => removed && log.info("removed work directories of dead workers", { removed }))
       .catch((err: unknown) => log.warn("could not remove old work directories", { err }));
     log.info("worker started", { pid: process.pid, db: handle.kind });
+    reportSandboxAtStartup();
     return {
       activeJobs: () => worker.activeJobs(),
       async stop() {
