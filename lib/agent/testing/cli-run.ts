@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelSandbox } from "@/e2e/model-sandbox";
 import { buildAgentEnv, createAgentHome } from "../agent-env";
+import { runGit } from "../git-process";
 import type { AgentEvent } from "../events";
 import type { PresetId } from "../presets";
 import { createRuntime, type AgentResult } from "../runtime";
@@ -46,8 +46,9 @@ export interface CliRunOptions {
 
 export async function runCli(prompt: string, opts: CliRunOptions): Promise<{ workspaceDir: string; home: string; events: AgentEvent[]; result: AgentResult }> {
   const workspaceDir = await mkdtemp(join(opts.root, "ws-"));
-  execFileSync("git", ["init", "-q", workspaceDir]);
   const home = await createAgentHome(opts.root);
+  const init = await runGit(["init", "-q", workspaceDir], { cwd: opts.root, home: home.dir });
+  if (init.code !== 0) throw new Error(`git init failed: ${init.stderr}`);
   const env = buildAgentEnv({ secrets: opts.secrets, oauthToken: opts.oauthToken, home: home.dir });
   const runtime = createRuntime({
     runtime: "command",
