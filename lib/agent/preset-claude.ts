@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { endpointKey, withoutApiVersion } from "./preset-model";
+import { endpointKey, NO_KEY, withoutApiVersion } from "./preset-model";
 import type { PresetContext } from "./presets";
 
 /** Claude Code reads these for the Anthropic API; the commands it runs must not see them. */
@@ -38,7 +38,7 @@ export async function claudeSetup({ runDir, config, env }: PresetContext): Promi
     if (model.model) vars.ANTHROPIC_MODEL = model.model;
     if (model.maxRetries !== undefined) vars.CLAUDE_CODE_MAX_RETRIES = String(Math.max(0, Math.floor(model.maxRetries)));
     const key = endpointKey(model, env);
-    if (key) vars.ANTHROPIC_API_KEY = key;
+    vars.ANTHROPIC_API_KEY = key ?? env.ANTHROPIC_API_KEY ?? NO_KEY;
   }
   return vars;
 }

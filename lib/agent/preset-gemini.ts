@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { endpointKey, withoutApiVersion } from "./preset-model";
+import { endpointKey, NO_KEY, withoutApiVersion } from "./preset-model";
 import type { PresetContext } from "./presets";
 
 /**
@@ -46,7 +46,7 @@ export async function geminiSetup({ runDir, config, env }: PresetContext): Promi
   if (model) {
     vars.GOOGLE_GEMINI_BASE_URL = withoutApiVersion(model.baseUrl);
     const key = endpointKey(model, env);
-    if (key) vars.GEMINI_API_KEY = key;
+    vars.GEMINI_API_KEY = key ?? env.GEMINI_API_KEY ?? NO_KEY;
   }
   return vars;
 }

@@ -26,3 +26,9 @@ export function withoutApiVersion(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, "").replace(/\/v1(beta|alpha)?$/, "");
 }
 
+
+/**
+ * The key given to a CLI for an endpoint that takes none (AGENT_MODEL_API_KEY_ENV unset, e.g. a local
+ * gateway or the demo's model sandbox): Claude Code and Gemini CLI refuse to start without a key.
+ */
+export const NO_KEY = "no-key-configured";
