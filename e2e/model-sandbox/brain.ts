@@ -47,14 +47,19 @@ function unsafePathReason(path: string): string | null {
   return null;
 }
 
-/** `cat > P <<'EOF'` with a delimiter that no content line equals. */
+/**
+ * `cat > P <<'EOF'` with a delimiter that no content line equals. Content with `$` or backticks is
+ * written with one single-quoted printf argument instead: Gemini CLI refuses any command with a
+ * backtick or `$(` outside single quotes ("command substitution detected"), a quoted heredoc included.
+ */
 function heredoc(op: ">" | ">>", path: string, content: string): string {
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
+  const dir = posix.dirname(path);
+  const mkdir = dir === "." ? "" : `mkdir -p ${quote(dir)} && `;
+  if (/[`$]/.test(body)) return `${mkdir}printf '%s\\n' '${body.replace(/'/g, `'\\''`)}' ${op} ${quote(path)}`;
   const lines = new Set(body.split("\n"));
   let delimiter = "EOF";
   for (let i = 1; lines.has(delimiter); i++) delimiter = `EOF_${i}`;
-  const dir = posix.dirname(path);
-  const mkdir = dir === "." ? "" : `mkdir -p ${quote(dir)} && `;
   return `${mkdir}cat ${op} ${quote(path)} <<'${delimiter}'\n${body}\n${delimiter}`;
 }
 
