@@ -48,7 +48,6 @@ afterAll(async () => {
 
 const flow = () => gitlabFlow(h, "alice", pid);
 const createIssue = (title: string, description = "") => flow().createIssue(title, description);
-const notes = (iid: number) => flow().notes(iid);
 const comment = (iid: number, body: string) => flow().comment(iid, body);
 const conversationOf = (iid: number) => flow().conversationOf(iid);
 const finalOf = (iid: number, conversationId: string) => flow().finalOf(iid, conversationId);
