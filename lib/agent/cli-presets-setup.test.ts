@@ -6,7 +6,7 @@ import { claudeSetup } from "./preset-claude";
 import { geminiSetup } from "./preset-gemini";
 import { opencodeSetup } from "./preset-opencode";
 import { NO_KEY, withoutApiVersion } from "./preset-model";
-import type { PresetContext } from "./presets";
+import { nodeRuntimeDirs, type PresetContext } from "./presets";
 import type { RuntimeConfig } from "./runtime";
 
 /** The per-run mapping of the one model setting (AGENT_MODEL_*) onto each CLI's own mechanism. */
@@ -100,5 +100,10 @@ describe("per-run setup of the CLI presets", () => {
     const oc = await opencodeSetup(ctx(none));
     expect(JSON.parse(await readFile(oc.OPENCODE_CONFIG!, "utf8"))).not.toHaveProperty("provider");
     expect((await readdir(runDir)).sort()).toEqual(["claude-command-env.sh", "claude-config", "gemini-home", "opencode", "tmp"]);
+  });
+
+  it("gemini (a Node script) gets the node binary's directory bound into the sandbox unless /usr already has it", () => {
+    expect(nodeRuntimeDirs("/usr/bin/node")).toEqual([]);
+    expect(nodeRuntimeDirs("/root/.nvm/versions/node/v22.1.0/bin/node")).toEqual(["/root/.nvm/versions/node/v22.1.0/bin"]);
   });
 });

@@ -116,7 +116,7 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
       cwd: task.workspaceDir,
       checkout: task.workspaceDir,
       writable: [runDir],
-      readOnly: binds.readOnly,
+      readOnly: [...binds.readOnly, ...(preset.sandboxReadOnly?.() ?? [])],
       network: { allow: runNetworkAllow(task, config, preset) },
       limits: { memoryMb: Math.max(sandboxSettings().limits.memoryMb, preset.sandboxAddressSpaceMb ?? 0) },
       env,

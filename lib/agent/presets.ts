@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { OutputFormat } from "./parsers";
 import { claudeSetup } from "./preset-claude";
 import { endpointKey } from "./preset-model";
@@ -49,6 +49,18 @@ export interface Preset {
    * with "Out of memory" while using a few hundred MB (issue 15). The higher of the two applies.
    */
   sandboxAddressSpaceMb?: number;
+  /** Further directories bound read-only into the sandbox (e.g. the node binary of a Node-script CLI). */
+  sandboxReadOnly?(): string[];
+}
+
+/**
+ * The running node's directory, for CLIs that are Node scripts (`#!/usr/bin/env node`): the sandbox
+ * always has /usr, /bin and /lib, but a node installed elsewhere (nvm, /opt) must be bound; the agent's
+ * PATH already lists this directory (agent-env.ts).
+ */
+export function nodeRuntimeDirs(execPath = process.execPath): string[] {
+  const dir = dirname(execPath);
+  return ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"].some((root) => `${dir}/`.startsWith(root)) ? [] : [dir];
 }
 
 /** What the JS-runtime CLIs need (see sandboxAddressSpaceMb): measured with the pinned versions. */
@@ -186,6 +198,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     promptVia: "arg",
     format: "gemini",
     setup: geminiSetup,
+    sandboxReadOnly: () => nodeRuntimeDirs(),
     sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
     networkHosts: ["generativelanguage.googleapis.com:443", "oauth2.googleapis.com:443"],
     // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
