@@ -123,18 +123,22 @@ const schema = z.object({
   AGENT_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1, e.g. 2").max(64, "must be at most 64").default(2),
   /** how often a running conversation proves its worker is alive; 4 missed beats mark it interrupted */
   AGENT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1, "must be at least 1 second, e.g. 5").max(300, "must be at most 300 seconds").default(5),
-  /** `codex` preset: the model endpoint, an OpenAI Responses API base URL (Codex POSTs `{base}/responses`) */
+  /**
+   * Every CLI preset's model endpoint, written the OpenAI way (`https://host/v1`; issue 15): Codex POSTs
+   * `{base}/responses`, OpenCode `{base}/chat/completions`; Claude Code and Gemini CLI get it without the
+   * trailing version (they add `/v1/messages`, `/v1beta/models/…` themselves)
+   */
   AGENT_MODEL_BASE_URL: httpUrl("https://api.openai.com/v1").optional(),
-  /** `codex` preset: the model name sent to AGENT_MODEL_BASE_URL */
+  /** every CLI preset: the model name sent to AGENT_MODEL_BASE_URL */
   AGENT_MODEL: z.string().min(1).optional(),
-  /** `codex` preset: the NAME of the variable of this app's environment holding the endpoint's key */
+  /** every CLI preset: the NAME of the variable of this app's environment holding the endpoint's key */
   AGENT_MODEL_API_KEY_ENV: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable, e.g. OPENAI_API_KEY")
     .optional(),
-  /** `codex` preset: retries of a failing model endpoint (Codex's own default: 5 per turn) */
+  /** retries of a failing model endpoint, for the CLIs that have the setting (Codex, Claude Code, Gemini CLI) */
   AGENT_MODEL_MAX_RETRIES: z.coerce.number().int().min(0, "must be 0 or more, e.g. 2").max(20, "must be at most 20").optional(),
-  /** demo mode with AGENT_PRESET=codex and no AGENT_MODEL_BASE_URL: port of the built-in model sandbox */
+  /** demo mode with AGENT_PRESET=codex|claude-code|gemini|opencode and no AGENT_MODEL_BASE_URL: port of the built-in model sandbox */
   DEMO_MODEL_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(8930),
   ...agentSandboxSchema.shape,
   // --- Issue 18: repository setup ---
@@ -260,7 +264,7 @@ function agentChoice(env: z.infer<typeof schema>, demoMode: boolean): "scripted"
 }
 
 /**
- * The `codex` preset's model endpoint. The key is named, not given, so it stays out of the app's own
+ * The CLI presets' model endpoint. The key is named, not given, so it stays out of the app's own
  * settings; it must not name one of them either (the agent process receives the variable it names).
  */
 function checkModelEndpoint(env: z.infer<typeof schema>, source: Record<string, string | undefined>): void {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentRuntime } from "./agent/runtime";
 import { parseEnv } from "./env";
-import { codexEndpoint, DEMO_MODEL, usesDemoModelSandbox, withModelEndpoint } from "./model-endpoint";
+import { modelEndpoint, DEMO_MODEL, usesDemoModelSandbox, withModelEndpoint } from "./model-endpoint";
 
 const env = (vars: Record<string, string>) => parseEnv({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "model-env-")), ...vars });
 const CONFIGURED = { GITLAB_CLIENT_ID: "id", GITLAB_CLIENT_SECRET: "secret" }; // demo mode off
@@ -12,7 +12,7 @@ const CONFIGURED = { GITLAB_CLIENT_ID: "id", GITLAB_CLIENT_SECRET: "secret" }; /
 describe("model endpoint configuration (AGENT_MODEL_*)", () => {
   it("points Codex at the configured endpoint, model and key variable", () => {
     const e = env({ ...CONFIGURED, AGENT_RUNTIME: "command", AGENT_PRESET: "codex", AGENT_MODEL_BASE_URL: "https://llm.example.com/v1/", AGENT_MODEL: "gpt-5-codex", AGENT_MODEL_API_KEY_ENV: "LLM_KEY", LLM_KEY: "sk-1", AGENT_MODEL_MAX_RETRIES: "2" });
-    expect(codexEndpoint(e)).toEqual({ baseUrl: "https://llm.example.com/v1", model: "gpt-5-codex", apiKeyEnv: "LLM_KEY", maxRetries: 2 });
+    expect(modelEndpoint(e)).toEqual({ baseUrl: "https://llm.example.com/v1", model: "gpt-5-codex", apiKeyEnv: "LLM_KEY", maxRetries: 2 });
     expect(usesDemoModelSandbox(e)).toBe(false);
   });
 
@@ -20,9 +20,10 @@ describe("model endpoint configuration (AGENT_MODEL_*)", () => {
     const demo = env({ AGENT_RUNTIME: "command", AGENT_PRESET: "codex" });
     expect(demo.demoMode).toBe(true);
     expect(usesDemoModelSandbox(demo)).toBe(true);
-    expect(codexEndpoint(demo)).toEqual({ baseUrl: "http://127.0.0.1:8930/v1", model: DEMO_MODEL, maxRetries: 1 });
-    expect(codexEndpoint(env({ ...CONFIGURED, AGENT_RUNTIME: "command", AGENT_PRESET: "codex" }))).toBeUndefined();
-    expect(usesDemoModelSandbox(env({ AGENT_RUNTIME: "command", AGENT_PRESET: "claude-code" }))).toBe(false);
+    expect(modelEndpoint(demo)).toEqual({ baseUrl: "http://127.0.0.1:8930/v1", model: DEMO_MODEL, maxRetries: 1 });
+    expect(modelEndpoint(env({ ...CONFIGURED, AGENT_RUNTIME: "command", AGENT_PRESET: "codex" }))).toBeUndefined();
+    for (const preset of ["claude-code", "gemini", "opencode"]) expect(usesDemoModelSandbox(env({ AGENT_RUNTIME: "command", AGENT_PRESET: preset }))).toBe(true);
+    expect(usesDemoModelSandbox(env({ AGENT_RUNTIME: "command", AGENT_PRESET: "openhands" }))).toBe(false);
   });
 
   it("refuses an endpoint without a model, and a key variable that is unset or one of the app's own", () => {

@@ -2,9 +2,10 @@ import type { AgentRuntime, RuntimeConfig } from "@/lib/agent/runtime";
 import type { Env } from "@/lib/env";
 
 /**
- * Where the `codex` preset's model is: AGENT_MODEL_BASE_URL (+ AGENT_MODEL, and the key in the
- * variable named by AGENT_MODEL_API_KEY_ENV), or in demo mode without one, the built-in model
- * sandbox. Without either, Codex keeps its own defaults (OpenAI, with a key from the user's secrets).
+ * Where every preset's model is: AGENT_MODEL_BASE_URL (+ AGENT_MODEL, and the key in the variable
+ * named by AGENT_MODEL_API_KEY_ENV), or in demo mode without one, the built-in model sandbox (for the
+ * four CLIs it speaks to). Without either, each CLI keeps its own defaults (its vendor's API, with a
+ * key from the user's secrets).
  */
 export type ModelEndpointEnv = Pick<
   Env,
@@ -14,11 +15,14 @@ export type ModelEndpointEnv = Pick<
 /** The model name the demo sandbox is configured with (it answers to any name). */
 export const DEMO_MODEL = "model-sandbox";
 
+/** The presets the model sandbox speaks for (Responses, Messages, Gemini and Chat Completions APIs). */
+const SANDBOX_PRESETS: ReadonlySet<string> = new Set(["codex", "claude-code", "gemini", "opencode"]);
+
 export function usesDemoModelSandbox(env: ModelEndpointEnv): boolean {
-  return env.demoMode && env.AGENT_PRESET === "codex" && !env.AGENT_MODEL_BASE_URL;
+  return env.demoMode && SANDBOX_PRESETS.has(env.AGENT_PRESET ?? "") && !env.AGENT_MODEL_BASE_URL;
 }
 
-export function codexEndpoint(env: ModelEndpointEnv): RuntimeConfig["codex"] {
+export function modelEndpoint(env: ModelEndpointEnv): RuntimeConfig["model"] {
   if (env.AGENT_MODEL_BASE_URL) {
     return { baseUrl: env.AGENT_MODEL_BASE_URL, model: env.AGENT_MODEL ?? "", apiKeyEnv: env.AGENT_MODEL_API_KEY_ENV, maxRetries: env.AGENT_MODEL_MAX_RETRIES };
   }

@@ -85,4 +85,9 @@ describe("decideNextTurn", () => {
     const plan = planFor("create file a.sh with content x\\nEOF\\ny");
     expect(plan.steps[0]?.cmd).toBe("cat > a.sh <<'EOF_1'\nx\nEOF\ny\nEOF_1");
   });
+
+  it("writes content with $ or backticks as one single-quoted printf argument (Gemini CLI blocks them elsewhere)", () => {
+    const plan = planFor("create file src/f.js with content const f = (n) => `Bye, ${n}!` // it's");
+    expect(plan.steps[0]?.cmd).toBe("mkdir -p src && printf '%s\\n' 'const f = (n) => `Bye, ${n}!` // it'\\''s' > src/f.js");
+  });
 });

@@ -1,8 +1,10 @@
-// The model sandbox's "brain": given the conversation Codex sends, it decides the next output item.
+// The model sandbox's "brain": given the conversation an agent CLI sends, it decides the next turn.
 // It reads the task (the last user message) with the scripted runtime's instruction language and
-// turns each instruction into one `exec_command` call, in order, one call per response. Once every
-// call has its output, it answers with a final message summarising what was done. Deterministic:
-// the same input always gives the same answer, so tests and benchmarks can rely on it.
+// turns each instruction into one shell command, in order, one call per response. Once every call
+// has its output, it answers with a final message summarising what was done. Deterministic: the same
+// input always gives the same answer, so tests and benchmarks can rely on it.
+// `nextShellStep` is the dialect-neutral core every API of the sandbox uses (Codex's Responses API,
+// Anthropic Messages, Gemini, Chat Completions); `decideNextTurn` is its Responses API form.
 import { posix } from "node:path";
 import { parseInstructions, type Instruction } from "../../lib/agent/scripted-instructions";
 import { contentText, functionCallInputSchema, functionCallOutputInputSchema, messageInputSchema, type InputItem } from "./responses-api";
@@ -45,14 +47,19 @@ function unsafePathReason(path: string): string | null {
   return null;
 }
 
-/** `cat > P <<'EOF'` with a delimiter that no content line equals. */
+/**
+ * `cat > P <<'EOF'` with a delimiter that no content line equals. Content with `$` or backticks is
+ * written with one single-quoted printf argument instead: Gemini CLI refuses any command with a
+ * backtick or `$(` outside single quotes ("command substitution detected"), a quoted heredoc included.
+ */
 function heredoc(op: ">" | ">>", path: string, content: string): string {
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
+  const dir = posix.dirname(path);
+  const mkdir = dir === "." ? "" : `mkdir -p ${quote(dir)} && `;
+  if (/[`$]/.test(body)) return `${mkdir}printf '%s\\n' '${body.replace(/'/g, `'\\''`)}' ${op} ${quote(path)}`;
   const lines = new Set(body.split("\n"));
   let delimiter = "EOF";
   for (let i = 1; lines.has(delimiter); i++) delimiter = `EOF_${i}`;
-  const dir = posix.dirname(path);
-  const mkdir = dir === "." ? "" : `mkdir -p ${quote(dir)} && `;
   return `${mkdir}cat ${op} ${quote(path)} <<'${delimiter}'\n${body}\n${delimiter}`;
 }
 
@@ -103,8 +110,11 @@ export function planFor(task: string): Plan {
   return plan;
 }
 
-/** Codex adds context as user messages too (environment, AGENTS.md); the task is the last other one. */
-function isCodexContext(text: string): boolean {
+/**
+ * Agents add context as user text too: Codex (environment, AGENTS.md), Claude Code (`<system-reminder>`
+ * blocks). The task is the last user text that is not such context.
+ */
+export function isAgentContext(text: string): boolean {
   const t = text.trim();
   return (t.startsWith("<") && t.endsWith(">")) || t.startsWith("# AGENTS.md instructions");
 }
@@ -115,7 +125,7 @@ export function findTask(input: InputItem[]): { index: number; text: string } | 
     const message = messageInputSchema.safeParse(input[i]);
     if (!message.success || message.data.role !== "user") continue;
     const text = contentText(message.data.content);
-    if (!isCodexContext(text)) return { index: i, text };
+    if (!isAgentContext(text)) return { index: i, text };
   }
   return null;
 }
@@ -141,6 +151,21 @@ function finalMessage(plan: Plan, exitCodes: (number | null)[]): string {
   return parts.join("\n\n") || "There was nothing to do.";
 }
 
+/** What the model does next, in any API: run one shell command, or end with a message. */
+export type ShellStep = { type: "command"; cmd: string } | { type: "message"; text: string };
+
+/**
+ * The dialect-neutral brain: given the task and the exit codes of the commands already run (in order;
+ * null when unknown), the next command, or the final message once every step ran.
+ */
+export function nextShellStep(task: string | null, exitCodes: (number | null)[]): ShellStep {
+  if (task === null) return { type: "message", text: NO_INSTRUCTION_MESSAGE };
+  const plan = planFor(task);
+  const next = plan.steps[exitCodes.length];
+  if (next) return { type: "command", cmd: next.cmd };
+  return { type: "message", text: finalMessage(plan, exitCodes) };
+}
+
 /**
  * The next thing the model says. Calls come one per response, in the order of the instructions; a
  * command still running when Codex yields (its output says "Process running with session ID N") is
@@ -149,7 +174,6 @@ function finalMessage(plan: Plan, exitCodes: (number | null)[]): string {
 export function decideNextTurn(input: InputItem[]): NextTurn {
   const task = findTask(input);
   if (!task) return { type: "message", text: NO_INSTRUCTION_MESSAGE };
-  const plan = planFor(task.text);
   const after = input.slice(task.index + 1);
 
   const last = after[after.length - 1];
@@ -170,7 +194,7 @@ export function decideNextTurn(input: InputItem[]): NextTurn {
       if (code !== null) exitCodes[exitCodes.length - 1] = code;
     }
   }
-  const next = plan.steps[exitCodes.length];
-  if (next) return { type: "call", name: "exec_command", args: { cmd: next.cmd, login: false, yield_time_ms: YIELD_MS } };
-  return { type: "message", text: finalMessage(plan, exitCodes) };
+  const step = nextShellStep(task.text, exitCodes);
+  if (step.type === "command") return { type: "call", name: "exec_command", args: { cmd: step.cmd, login: false, yield_time_ms: YIELD_MS } };
+  return step;
 }

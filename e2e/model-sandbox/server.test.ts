@@ -101,6 +101,7 @@ describe("model sandbox server", () => {
   it("answers 400 for a body that is not a Responses request and 404 elsewhere", async () => {
     sandbox = await startModelSandbox();
     expect((await post(sandbox, { nope: true })).status).toBe(400);
-    expect((await fetch(`${sandbox.baseUrl}/chat/completions`, { method: "POST", body: "{}" })).status).toBe(404);
+    expect((await fetch(`${sandbox.baseUrl}/chat/completions`, { method: "POST", body: "{}" })).status).toBe(400);
+    expect((await fetch(`${sandbox.baseUrl}/embeddings`, { method: "POST", body: "{}" })).status).toBe(404);
   });
 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { conversations } from "@/db/schema";
 import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
 import { cancelConversation } from "@/lib/conversations/cancel";
-import { listEvents } from "@/lib/conversations/events";
 import { getAccessToken } from "@/lib/gitlab/tokens";
-import { APP_URL, startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
+import { APP_URL, startHarness, type Harness } from "@/lib/resolver/testing/harness";
 import { createSecret } from "@/lib/secrets/queries";
 import { createRuntime } from "./runtime";
+import { gitlabFlow } from "./testing/gitlab-flow";
 import { descendants, stillRunning, waitFor as poll } from "./testing/process-tree";
 
 /**
@@ -16,8 +14,6 @@ import { descendants, stillRunning, waitFor as poll } from "./testing/process-tr
  * delivers real webhooks, the worker acknowledges, Codex runs real commands in a real clone, the app
  * pushes and opens the merge request, and the final comment carries Codex's last message.
  */
-
-interface Note { id: number; body: string; system: boolean }
 
 const KEY_ENV = "CODEX_FLOW_TEST_MODEL_KEY";
 const MODEL_KEY = "sk-codex-flow-5151";
@@ -40,7 +36,7 @@ beforeAll(async () => {
   pid = h.ids["acme/site"]!;
   await h.install({ resourceType: "project", resourceId: pid, resourcePath: "acme/site" });
   // Production's agent.run, with the codex preset pointed at the model sandbox.
-  h.runDeps.runtime = createRuntime({ runtime: "command", preset: "codex", codex: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 } });
+  h.runDeps.runtime = createRuntime({ runtime: "command", preset: "codex", model: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 } });
 }, 60_000);
 
 afterAll(async () => {
@@ -50,28 +46,13 @@ afterAll(async () => {
   else process.env[KEY_ENV] = savedKey;
 });
 
-const createIssue = (title: string, description = "") => h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title, description });
-const notes = (iid: number) => h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
-const comment = (iid: number, body: string) => h.api("alice", "POST", `/projects/${pid}/issues/${iid}/notes`, { body });
-
-async function conversationOf(iid: number) {
-  return waitFor(`conversation for issue #${iid}`, () => h.conversationFor({ projectId: pid, issueIid: iid }));
-}
-
-async function finalOf(iid: number, conversationId: string): Promise<Note> {
-  return waitFor(`final comment on #${iid}`, async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent final/${conversationId}/`)), 50_000);
-}
-
-async function settled(conversationId: string) {
-  return waitFor("the conversation to end", async () => {
-    const [row] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conversationId));
-    return row && ["finished", "failed", "cancelled"].includes(row.status) ? row : null;
-  });
-}
-
-async function timeline(conversationId: string) {
-  return (await listEvents(h.t.handle.db, conversationId, 0, 1000)).map((e) => e.event);
-}
+const flow = () => gitlabFlow(h, "alice", pid);
+const createIssue = (title: string, description = "") => flow().createIssue(title, description);
+const comment = (iid: number, body: string) => flow().comment(iid, body);
+const conversationOf = (iid: number) => flow().conversationOf(iid);
+const finalOf = (iid: number, conversationId: string) => flow().finalOf(iid, conversationId);
+const settled = (conversationId: string) => flow().settled(conversationId);
+const timeline = (conversationId: string) => flow().timeline(conversationId);
 
 describe("an issue resolved by the real Codex CLI", () => {
   it("acks, shows Codex's command with its output, opens an MR with docs/hello.md, and posts Codex's last message", async () => {
@@ -80,7 +61,7 @@ describe("an issue resolved by the real Codex CLI", () => {
 
     // 1-2. The ack comment appears, linking the conversation.
     const conv = await conversationOf(iid);
-    const ack = await waitFor("the ack comment", async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent ack/${conv.id} -->`)));
+    const ack = await flow().ackOf(iid, conv.id);
     expect(ack.body).toContain(`${APP_URL}/conversations/${conv.id}`);
 
     // 5. The final comment carries Codex's last message.

@@ -16,11 +16,11 @@ afterEach(async () => {
   await rm(runDir, { recursive: true, force: true });
 });
 
-const config = (codex?: RuntimeConfig["codex"]): RuntimeConfig => ({ runtime: "command", preset: "codex", codex });
+const config = (model?: RuntimeConfig["model"]): RuntimeConfig => ({ runtime: "command", preset: "codex", model });
 
 describe("codex preset setup", () => {
   it("writes CODEX_HOME/config.toml for the endpoint, with a private TMPDIR, both inside the run dir", async () => {
-    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, config: config({ baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv: KEY_ENV, maxRetries: 0 }) });
+    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, env: {}, config: config({ baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv: KEY_ENV, maxRetries: 0 }) });
     expect(env).toEqual({ CODEX_HOME: join(runDir, "codex-home"), TMPDIR: join(runDir, "tmp") });
     expect((await stat(join(runDir, "tmp"))).isDirectory()).toBe(true);
     const toml = await readFile(join(runDir, "codex-home", "config.toml"), "utf8");
@@ -50,13 +50,13 @@ describe("codex preset setup", () => {
 
   it("hands the endpoint key from the app's environment to Codex, and nothing else of it", async () => {
     process.env[KEY_ENV] = "sk-from-the-app";
-    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, config: config({ baseUrl: "http://h/v1", model: "m", apiKeyEnv: KEY_ENV }) });
+    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, env: {}, config: config({ baseUrl: "http://h/v1", model: "m", apiKeyEnv: KEY_ENV }) });
     expect(env[KEY_ENV]).toBe("sk-from-the-app");
     expect(Object.keys(env).sort()).toEqual(["CODEX_HOME", KEY_ENV, "TMPDIR"].sort());
   });
 
   it("without an endpoint, still writes the policy (Codex then uses its defaults and a user secret key)", async () => {
-    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, config: config() });
+    const env = await codexSetup({ prompt: "p", workspaceDir: "/ws", runDir, env: {}, config: config() });
     expect(Object.keys(env).sort()).toEqual(["CODEX_HOME", "TMPDIR"]);
     expect(await readFile(join(runDir, "codex-home", "config.toml"), "utf8")).toBe(codexPolicyToml(undefined));
     expect(codexPolicyToml(undefined)).not.toContain("exclude");

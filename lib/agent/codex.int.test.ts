@@ -61,7 +61,7 @@ async function runCodex(prompt: string, opts: { signal?: AbortSignal; timeoutMs?
   const runtime = createRuntime({
     runtime: "command",
     preset: "codex",
-    codex: { baseUrl: sandbox.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 },
+    model: { baseUrl: sandbox.baseUrl, model: "sandbox-model", apiKeyEnv: KEY_ENV, maxRetries: 1 },
   });
   const events: AgentEvent[] = [];
   const result: AgentResult = await runtime.run(

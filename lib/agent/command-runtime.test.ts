@@ -31,7 +31,7 @@ async function run(config: RuntimeConfig, t: AgentTask) {
   return { result, events };
 }
 
-const codex: RuntimeConfig = { runtime: "command", preset: "codex", codex: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKeyEnv: "MODEL_KEY" } };
+const codex: RuntimeConfig = { runtime: "command", preset: "codex", model: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKeyEnv: "MODEL_KEY" } };
 
 describe("command runtime with the codex preset (real subprocess)", () => {
   it("parses Codex JSON lines into events in order and resolves", async () => {
@@ -76,9 +76,9 @@ describe("command runtime with the codex preset (real subprocess)", () => {
     expect(events.at(-1)).toMatchObject({ kind: "error", message: expect.stringContaining("exited with code 3") });
   });
 
-  it("fails clearly when the binary is missing", async () => {
-    const { result } = await run({ runtime: "command", preset: "gemini" }, task("hi", { env: { PATH: binDir } }));
-    expect(result).toMatchObject({ outcome: "failed", error: expect.stringContaining('"gemini" was not found') });
+  it("fails clearly when the binary is missing (openhands: PyPI only, not installed here)", async () => {
+    const { result } = await run({ runtime: "command", preset: "openhands" }, task("hi", { env: { PATH: binDir } }));
+    expect(result).toMatchObject({ outcome: "failed", error: expect.stringContaining('"openhands" was not found') });
   });
 });
 

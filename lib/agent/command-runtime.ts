@@ -53,7 +53,7 @@ async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: Agen
       await emit({ kind: "error", message: error });
       return { outcome: "failed", summary: error, error };
     }
-    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir }) : {};
+    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir, env: task.env }) : {};
     return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, runDir, emit);
   } finally {
     await rm(runDir, { recursive: true, force: true });
@@ -116,8 +116,9 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
       cwd: task.workspaceDir,
       checkout: task.workspaceDir,
       writable: [runDir],
-      readOnly: binds.readOnly,
+      readOnly: [...binds.readOnly, ...(preset.sandboxReadOnly?.() ?? [])],
       network: { allow: runNetworkAllow(task, config, preset) },
+      limits: { memoryMb: Math.max(sandboxSettings().limits.memoryMb, preset.sandboxAddressSpaceMb ?? 0) },
       env,
       stdin: preset.promptVia === "stdin" ? task.prompt : undefined,
       onStdout: (c) => stdout.push(c),

@@ -71,7 +71,7 @@ describe("output parsers", () => {
     expect(r.all).toEqual([
       { kind: "message", text: "Hello" },
       { kind: "command", id: "x1", command: "ls" },
-      { kind: "output", commandId: "x1", text: "a", exitCode: 0 },
+      { kind: "output", commandId: "x1", text: "a", exitCode: null },
       { kind: "file_edit", path: "n.txt", action: "create" },
       { kind: "message", text: "Done" },
       { kind: "error", message: "quota" },
@@ -92,9 +92,9 @@ describe("output parsers", () => {
       { kind: "output", commandId: "b1", text: "/w\n", exitCode: 0 },
       { kind: "file_edit", path: "/w/a.md", action: "create" },
       { kind: "message", text: "Finished." },
-      { kind: "error", message: "bad key" },
+      { kind: "error", message: "The model endpoint failed: bad key" },
     ]);
-    expect(r.failure).toBe("bad key");
+    expect(r.failure).toBe("The model endpoint failed: bad key");
   });
 
   it("openhands: documented action/observation examples", () => {

@@ -1,6 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { OutputFormat } from "./parsers";
+import { claudeSetup } from "./preset-claude";
+import { endpointKey } from "./preset-model";
+import { geminiSetup } from "./preset-gemini";
+import { opencodeSetup } from "./preset-opencode";
 import type { RuntimeConfig } from "./runtime";
 import { sandboxSettings } from "./sandbox/settings";
 
@@ -20,6 +24,8 @@ export interface PresetContext {
   config: RuntimeConfig;
   /** A fresh directory outside the workspace, deleted after the run. */
   runDir: string;
+  /** The agent's environment before the preset's additions (the user's secrets are in it). */
+  env: Record<string, string>;
 }
 
 export interface Preset {
@@ -36,7 +42,29 @@ export interface Preset {
   sandboxPackages?: string[];
   /** The provider's hosts the agent may reach when no AGENT_MODEL_BASE_URL is set. */
   networkHosts?: string[];
+  /**
+   * Floor for the sandbox's per-process address-space limit (RLIMIT_AS, AGENT_MEMORY_MB), in MB. JS
+   * runtimes reserve virtual address space far beyond what they use (V8's WebAssembly memory cage, Bun's
+   * heap reservations): under 2 GB of address space Claude Code, Gemini CLI and OpenCode fail at start
+   * with "Out of memory" while using a few hundred MB (issue 15). The higher of the two applies.
+   */
+  sandboxAddressSpaceMb?: number;
+  /** Further directories bound read-only into the sandbox (e.g. the node binary of a Node-script CLI). */
+  sandboxReadOnly?(): string[];
 }
+
+/**
+ * The running node's directory, for CLIs that are Node scripts (`#!/usr/bin/env node`): the sandbox
+ * always has /usr, /bin and /lib, but a node installed elsewhere (nvm, /opt) must be bound; the agent's
+ * PATH already lists this directory (agent-env.ts).
+ */
+export function nodeRuntimeDirs(execPath = process.execPath): string[] {
+  const dir = dirname(execPath);
+  return ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"].some((root) => `${dir}/`.startsWith(root)) ? [] : [dir];
+}
+
+/** What the JS-runtime CLIs need (see sandboxAddressSpaceMb): measured with the pinned versions. */
+const JS_RUNTIME_ADDRESS_SPACE_MB = 64 * 1024;
 
 /**
  * Prompts travel as one argv element. A leading "-" would be read as an option by the agent's
@@ -51,7 +79,7 @@ function tomlString(s: string): string {
   return JSON.stringify(s);
 }
 
-export function codexConfigToml(codex: NonNullable<RuntimeConfig["codex"]>): string {
+export function codexConfigToml(codex: NonNullable<RuntimeConfig["model"]>): string {
   const lines = [
     `model_provider = "agent"`,
     `model = ${tomlString(codex.model)}`,
@@ -74,7 +102,7 @@ export function codexConfigToml(codex: NonNullable<RuntimeConfig["codex"]>): str
  * What every Codex run gets, endpoint or not: the endpoint's key stays with Codex (the commands the
  * model runs do not see it; they do see the user's secrets), and no usage analytics leave the machine.
  */
-export function codexPolicyToml(codex: RuntimeConfig["codex"]): string {
+export function codexPolicyToml(codex: RuntimeConfig["model"]): string {
   const lines = [`[shell_environment_policy]`, `inherit = "all"`];
   if (codex?.apiKeyEnv) lines.push(`exclude = [${tomlString(codex.apiKeyEnv)}]`);
   lines.push(``, `[analytics]`, `enabled = false`);
@@ -89,16 +117,16 @@ export function codexPolicyToml(codex: RuntimeConfig["codex"]): string {
  * The endpoint's key is read from the app's environment (the variable named by `apiKeyEnv`) and given
  * to Codex alone; when the app does not define it, a user secret of that name is used.
  */
-export async function codexSetup({ runDir, config }: PresetContext): Promise<Record<string, string>> {
+export async function codexSetup({ runDir, config, env: agentEnv }: PresetContext): Promise<Record<string, string>> {
   const home = join(runDir, "codex-home");
   const tmp = join(runDir, "tmp");
   await mkdir(home, { recursive: true, mode: 0o700 });
   await mkdir(tmp, { recursive: true, mode: 0o700 });
-  const toml = [config.codex ? codexConfigToml(config.codex) : "", codexPolicyToml(config.codex)].filter(Boolean).join("\n");
+  const toml = [config.model ? codexConfigToml(config.model) : "", codexPolicyToml(config.model)].filter(Boolean).join("\n");
   await writeFile(join(home, "config.toml"), toml, { mode: 0o600 });
   const env: Record<string, string> = { CODEX_HOME: home, TMPDIR: tmp };
-  const keyEnv = config.codex?.apiKeyEnv;
-  const key = keyEnv ? process.env[keyEnv] : undefined;
+  const keyEnv = config.model?.apiKeyEnv;
+  const key = endpointKey(config.model, agentEnv);
   if (keyEnv && key) env[keyEnv] = key;
   return env;
 }
@@ -116,16 +144,28 @@ export const PRESETS: Record<PresetId, Preset> = {
     verified: false,
   },
   // Claude Code print mode with streamed JSON messages (--verbose is required with stream-json).
-  // acceptEdits + an allow-list instead of bypassPermissions, which refuses to run as root.
-  // Source: https://docs.claude.com/en/docs/claude-code/headless (flags table, "Streaming JSON output")
+  // Permissions: acceptEdits + an explicit tool allow-list rather than bypassPermissions, which Claude
+  // Code refuses as root unless IS_SANDBOX=1 (checked in 2.1.197); with the allow-list it runs
+  // unattended under any user and cannot reach tools outside it (no web fetch or search). Only user
+  // settings (the per-run CLAUDE_CONFIG_DIR) are read: a repository's .claude/settings.json cannot add
+  // hooks, permissions or environment; no MCP servers; no session files.
+  // Source: https://docs.claude.com/en/docs/claude-code/headless and /cli-reference; checked with
+  // Claude Code 2.1.197 (issue 15).
   "claude-code": {
     id: "claude-code",
     label: "Claude Code",
-    command: (prompt) => ["claude", "-p", promptArg(prompt), "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep"],
+    command: (prompt) => [
+      "claude", "-p", promptArg(prompt), "--output-format", "stream-json", "--verbose",
+      "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Edit,Write,Glob,Grep",
+      "--setting-sources", "user", "--strict-mcp-config", "--no-session-persistence",
+    ],
     promptVia: "arg",
     format: "claude",
+    setup: claudeSetup,
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
     networkHosts: ["api.anthropic.com:443"],
-    verified: false,
+    // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
+    verified: true,
   },
   // Codex CLI non-interactive mode with JSONL events; stdin stays closed (it would wait on it).
   // Source: https://developers.openai.com/codex/noninteractive ; flags and events checked with
@@ -148,25 +188,37 @@ export const PRESETS: Record<PresetId, Preset> = {
     verified: true,
   },
   // Gemini CLI headless mode (-p/--prompt) with JSONL events; yolo approval so tools run unattended.
-  // Source: https://geminicli.com/docs/cli/headless ("Output formats", "Streaming JSON output")
+  // --skip-trust: Gemini CLI otherwise refuses a folder it has not been told to trust (and drops yolo);
+  // the workspace is a fresh clone made for this run. Source: https://geminicli.com/docs/cli/headless
+  // and /docs/cli/trusted-folders; checked with Gemini CLI 0.61.0 (issue 15).
   gemini: {
     id: "gemini",
     label: "Gemini CLI",
-    command: (prompt) => ["gemini", `--prompt=${promptArg(prompt)}`, "--output-format", "stream-json", "--approval-mode=yolo"],
+    command: (prompt) => ["gemini", "--skip-trust", `--prompt=${promptArg(prompt)}`, "--output-format", "stream-json", "--approval-mode=yolo"],
     promptVia: "arg",
     format: "gemini",
+    setup: geminiSetup,
+    sandboxReadOnly: () => nodeRuntimeDirs(),
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
     networkHosts: ["generativelanguage.googleapis.com:443", "oauth2.googleapis.com:443"],
-    verified: false,
+    // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
+    verified: true,
   },
-  // OpenCode non-interactive run with newline-delimited JSON events.
-  // Source: https://opencode.ai/docs/cli ("run": `opencode run --format json "…"`)
+  // OpenCode non-interactive run with newline-delimited JSON events. The prompt goes on stdin: `opencode
+  // run` wraps every argument containing a space in quotes before sending it to the model.
+  // Source: https://opencode.ai/docs/cli ("run"); checked with OpenCode 1.18.33 (issue 15).
   opencode: {
     id: "opencode",
     label: "OpenCode",
-    command: (prompt) => ["opencode", "run", "--format", "json", promptArg(prompt)],
-    promptVia: "arg",
+    command: () => ["opencode", "run", "--format", "json"],
+    promptVia: "stdin",
     format: "opencode",
-    verified: false,
+    setup: opencodeSetup,
+    sandboxAddressSpaceMb: JS_RUNTIME_ADDRESS_SPACE_MB,
+    // Without AGENT_MODEL_BASE_URL, OpenCode's own providers (user secrets hold their keys).
+    networkHosts: ["opencode.ai:443", "api.openai.com:443", "api.anthropic.com:443"],
+    // Run end to end against the real binary: lib/agent/cli-presets.int.test.ts, cli-presets-gitlab.int.test.ts.
+    verified: true,
   },
   // Any command line (AGENT_COMMAND) run by /bin/sh; the prompt is in $AGENT_PROMPT and on stdin.
   // Output: AGENT_OUTPUT_FORMAT = "jsonl" (AgentEvent JSON per line, or Codex lines) or "text".

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 
 /**
@@ -44,6 +45,46 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 /** True while any process (other than a zombie) of the group exists. Linux /proc based; used by tests too. */
 export async function groupAlive(pgid: number): Promise<boolean> {
   return (await listGroup(pgid)).length > 0;
+}
+
+interface ProcStat { pid: number; ppid: number; pgid: number }
+
+/** Every live process's parent and group, read from /proc (synchronously: kill must not wait). */
+function procStats(): ProcStat[] {
+  const stats: ProcStat[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (rest[0] !== "Z") stats.push({ pid: Number(name), ppid: Number(rest[1]), pgid: Number(rest[2]) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return stats;
+}
+
+/**
+ * The process groups of the leader's descendants. Some agents start each command in a process group
+ * (or session) of its own (Claude Code, Gemini CLI, OpenCode do), which a signal to the agent's group
+ * does not reach; once the agent is dead those commands are reparented and cannot be found any more,
+ * so they are collected before the first signal.
+ */
+function descendantGroups(leader: number): number[] {
+  const stats = procStats();
+  const children = new Map<number, ProcStat[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  const groups = new Set<number>();
+  const queue = [leader];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of children.get(pid) ?? []) {
+      groups.add(child.pgid);
+      queue.push(child.pid);
+    }
+  }
+  groups.delete(leader);
+  return [...groups].filter((g) => g > 1 && g !== process.pid);
 }
 
 /** Live (non-zombie) pids whose process group is `pgid`, read from /proc. */
@@ -106,10 +147,17 @@ export function spawnGroup(file: string, args: string[], opts: SpawnGroupOptions
   const pgid = child.pid ?? -1;
   let killTimer: NodeJS.Timeout | null = null;
 
+  // Groups of descendants that left the agent's group, remembered for the SIGKILL after the grace.
+  let strayGroups: number[] = [];
   const killGroup = (): void => {
     if (pgid <= 0 || killTimer) return;
+    strayGroups = descendantGroups(pgid);
     signalGroup(pgid, "SIGTERM");
-    killTimer = setTimeout(() => signalGroup(pgid, "SIGKILL"), KILL_GRACE_MS);
+    for (const g of strayGroups) signalGroup(g, "SIGTERM");
+    killTimer = setTimeout(() => {
+      signalGroup(pgid, "SIGKILL");
+      for (const g of strayGroups) signalGroup(g, "SIGKILL");
+    }, KILL_GRACE_MS);
     killTimer.unref();
   };
 
@@ -137,6 +185,7 @@ export function spawnGroup(file: string, args: string[], opts: SpawnGroupOptions
     child.on("close", (code, signal) => {
       if (killTimer) clearTimeout(killTimer);
       if (pgid > 0) signalGroup(pgid, "SIGKILL");
+      for (const g of strayGroups) signalGroup(g, "SIGKILL");
       resolve(exit ?? { code, signal });
     });
   });

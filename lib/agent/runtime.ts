@@ -53,11 +53,13 @@ export interface RuntimeConfig {
   /** For preset `custom` (AGENT_OUTPUT_FORMAT). */
   customFormat?: "jsonl" | "text";
   /**
-   * For preset `codex`: the model endpoint written to the per-run CODEX_HOME/config.toml. `apiKeyEnv`
-   * names the variable holding the endpoint's key (read from the app's environment, given to Codex
-   * only); `maxRetries` caps Codex's retries of a failing endpoint (its default is 5 per stream).
+   * The model endpoint (AGENT_MODEL_BASE_URL, AGENT_MODEL, AGENT_MODEL_API_KEY_ENV), for every preset:
+   * each maps it per run to its CLI's own mechanism (Codex: CODEX_HOME/config.toml; Claude Code and
+   * Gemini CLI: environment and settings; OpenCode: a per-run opencode.json). `apiKeyEnv` names the
+   * variable holding the endpoint's key (read from the app's environment, given to the agent CLI only);
+   * `maxRetries` caps the CLI's retries of a failing endpoint where it has such a setting.
    */
-  codex?: { baseUrl: string; model: string; apiKeyEnv?: string; maxRetries?: number };
+  model?: { baseUrl: string; model: string; apiKeyEnv?: string; maxRetries?: number };
 }
 
 /** Picks the runtime for a deployment (AGENT_RUNTIME / AGENT_PRESET). Throws on an unusable config. */

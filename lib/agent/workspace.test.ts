@@ -153,7 +153,7 @@ describe("workspace against a real git HTTP server", () => {
       await installFakeCodex(binDir);
       await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
         const events: AgentEvent[] = [];
-        const rt = createRuntime({ runtime: "command", preset: "codex", codex: { baseUrl: "http://127.0.0.1:9/v1", model: "m" } });
+        const rt = createRuntime({ runtime: "command", preset: "codex", model: { baseUrl: "http://127.0.0.1:9/v1", model: "m" } });
         const result = await rt.run(
           { workspaceDir: ws.dir, prompt: "write docs.md Hello from the agent", env: { PATH: `${binDir}:${process.env.PATH ?? ""}`, HOME: ws.dir }, conversationId: "c", signal: new AbortController().signal, timeoutMs: 30_000 },
           (e) => { events.push(e); },

@@ -1,6 +1,6 @@
 import type { Env } from "@/lib/env";
 import type { RuntimeConfig } from "@/lib/agent/runtime";
-import { codexEndpoint, type ModelEndpointEnv } from "@/lib/model-endpoint";
+import { modelEndpoint, type ModelEndpointEnv } from "@/lib/model-endpoint";
 
 /** How this deployment runs agents, from the validated environment (AGENT_*). */
 export interface AgentSettings {
@@ -19,7 +19,7 @@ export function agentSettings(env: Pick<Env, "AGENT_RUNTIME" | "AGENT_PRESET" | 
   const runtimeConfig: RuntimeConfig =
     env.AGENT_RUNTIME === "scripted"
       ? { runtime: "scripted" }
-      : { runtime: "command", preset: env.AGENT_PRESET, customCommand: env.AGENT_COMMAND, customFormat: env.AGENT_OUTPUT_FORMAT, codex: codexEndpoint(env) };
+      : { runtime: "command", preset: env.AGENT_PRESET, customCommand: env.AGENT_COMMAND, customFormat: env.AGENT_OUTPUT_FORMAT, model: modelEndpoint(env) };
   const heartbeatMs = env.AGENT_HEARTBEAT_SECONDS * 1000;
   return {
     runtimeConfig,

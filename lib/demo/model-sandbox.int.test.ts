@@ -9,7 +9,10 @@ import { resetEnvForTests } from "@/lib/env";
 import { runDepsFromEnv } from "@/lib/jobs/handlers/agent-run";
 import { stopDemoModelSandbox } from "./model-sandbox";
 
-/** Demo mode's "real agent with a scripted brain": AGENT_PRESET=codex and no model endpoint configured. */
+/**
+ * Demo mode's "real agent with a scripted brain": AGENT_PRESET=codex, claude-code, gemini or opencode and
+ * no model endpoint configured. One demo model sandbox serves all four, each in its own API.
+ */
 
 const VARS = ["DATA_DIR", "DEMO_MODE", "GITLAB_CLIENT_ID", "GITLAB_CLIENT_SECRET", "DATABASE_URL", "AGENT_RUNTIME", "AGENT_PRESET", "AGENT_MODEL_BASE_URL", "AGENT_MODEL", "AGENT_MODEL_API_KEY_ENV", "DEMO_MODEL_SANDBOX_PORT"];
 const saved = new Map<string, string | undefined>();
@@ -44,10 +47,19 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("demo mode with AGENT_PRESET=codex", () => {
-  it("runs the real Codex CLI against the built-in model sandbox, started on first use", async () => {
+const PRESETS = [
+  { preset: "codex", label: "Codex CLI" },
+  { preset: "claude-code", label: "Claude Code" },
+  { preset: "gemini", label: "Gemini CLI" },
+  { preset: "opencode", label: "OpenCode" },
+];
+
+describe.each(PRESETS)("demo mode with AGENT_PRESET=$preset", ({ preset, label }) => {
+  it("runs the real CLI against the built-in model sandbox, started on first use", async () => {
+    process.env.AGENT_PRESET = preset;
+    resetEnvForTests();
     const { runtime } = runDepsFromEnv();
-    expect(runtime).toMatchObject({ id: "command:codex", label: "Codex CLI", isTestAgent: false });
+    expect(runtime).toMatchObject({ id: `command:${preset}`, label, isTestAgent: false });
     const workspaceDir = await mkdtemp(join(root, "ws-"));
     execFileSync("git", ["init", "-q", workspaceDir]);
     const home = await createAgentHome(root);

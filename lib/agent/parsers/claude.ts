@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { outputEvent, type AgentEvent } from "../events";
+import { ENDPOINT_FAILURE_PREFIX } from "./codex";
 import { textOf, type OutputParser } from "./types";
 
 /**
  * Claude Code `-p --output-format stream-json --verbose`: one message per line, `system` (init),
  * `assistant` (message.content blocks: text, tool_use{id,name,input}), `user` (tool_result blocks
- * {tool_use_id, content, is_error}) and a final `result` {subtype, is_error, result}.
- * Source: docs.claude.com/en/docs/claude-code/headless ("Streaming JSON output"); not exercised in CI.
+ * {tool_use_id, content, is_error}) and a final `result` {subtype, is_error, result, api_error_status}.
+ * Checked against real output of Claude Code 2.1.197 (fixtures/claude-code-*.jsonl, issue 15): a
+ * failing command's result is an error whose text starts with "Exit code N"; retries of the endpoint
+ * are `system`/`api_retry` lines; when the endpoint fails, Claude Code adds a "<synthetic>" assistant
+ * message with the error and ends with `result` {is_error: true, api_error_status}.
+ * Source: docs.claude.com/en/docs/claude-code/headless ("Streaming JSON output").
  */
 const blockSchema = z.looseObject({
   type: z.string(),
@@ -21,10 +26,21 @@ const blockSchema = z.looseObject({
 const lineSchema = z.looseObject({
   type: z.string(),
   subtype: z.string().optional(),
-  message: z.looseObject({ content: z.union([z.string(), z.array(blockSchema)]).optional() }).optional(),
+  message: z.looseObject({ model: z.string().optional(), content: z.union([z.string(), z.array(blockSchema)]).optional() }).optional(),
   is_error: z.boolean().optional(),
   result: z.string().optional(),
+  api_error_status: z.number().nullable().optional(),
+  attempt: z.number().optional(),
+  max_retries: z.number().optional(),
+  error_status: z.number().nullable().optional(),
 });
+
+/** "Exit code 2\nls: …" → 2; a failed tool without that line (denied, crashed) counts as 1. */
+function exitCodeOf(block: { is_error?: boolean; content?: unknown }): number {
+  if (!block.is_error) return 0;
+  const m = /^Exit code (-?\d+)/.exec(textOf(block.content));
+  return m ? Number(m[1]) : 1;
+}
 
 const EDIT_TOOLS: Record<string, "create" | "modify"> = { Write: "create", Edit: "modify", MultiEdit: "modify", NotebookEdit: "modify" };
 
@@ -61,8 +77,14 @@ export function createClaudeParser(): OutputParser {
       const blocks = typeof content === "string" ? [{ type: "text", text: content }] : content ?? [];
       switch (line.type) {
         case "system":
+          if (line.subtype === "api_retry") {
+            const status = line.error_status ? ` (${line.error_status})` : "";
+            return [{ kind: "status", text: `Reconnecting… ${line.attempt ?? "?"}/${line.max_retries ?? "?"}${status}` }];
+          }
           return [];
         case "assistant":
+          // Claude Code's own error text, posing as a message; the `result` line reports it as the failure.
+          if (line.message?.model === "<synthetic>") return [];
           return blocks.flatMap((b): AgentEvent[] => {
             if (b.type === "text" && b.text) return [{ kind: "message", text: b.text }];
             if (b.type === "tool_use") return toolUse(b);
@@ -72,13 +94,15 @@ export function createClaudeParser(): OutputParser {
           // Only shell results are worth showing; file reads would flood the timeline.
           return blocks.flatMap((b): AgentEvent[] =>
             b.type === "tool_result" && b.tool_use_id && shellIds.has(b.tool_use_id)
-              ? [outputEvent(textOf(b.content), { commandId: b.tool_use_id, exitCode: b.is_error ? 1 : 0 })]
+              ? [outputEvent(textOf(b.content), { commandId: b.tool_use_id, exitCode: exitCodeOf(b) })]
               : [],
           );
         case "result":
           if (line.result) result = line.result;
           if (line.is_error || (line.subtype ?? "success") !== "success") {
-            failed = line.result ?? line.subtype ?? "Claude Code reported an error";
+            const reason = line.result ?? line.subtype ?? "Claude Code reported an error";
+            // An HTTP status means the model endpoint answered with an error (after Claude Code's retries).
+            failed = typeof line.api_error_status === "number" ? `${ENDPOINT_FAILURE_PREFIX}${reason}` : reason;
             return [{ kind: "error", message: failed }];
           }
           return [];

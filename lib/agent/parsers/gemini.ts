@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { outputEvent, type AgentEvent } from "../events";
+import { ENDPOINT_FAILURE_PREFIX } from "./codex";
 import { textOf, type OutputParser } from "./types";
+
+/** "[API Error: reason]" → "The model endpoint failed: reason". */
+function failureText(message: string): string {
+  const api = /^\[API Error: ([\s\S]*)\]$/.exec(message.trim());
+  return api ? `${ENDPOINT_FAILURE_PREFIX}${api[1]}` : message;
+}
 
 /**
  * Gemini CLI `-p … --output-format stream-json`: JSONL events `init`, `message` {role, content,
  * delta?}, `tool_use` {tool_name, tool_id, parameters}, `tool_result` {tool_id, status, output,
  * error}, `error` {severity, message} and `result` {status, error?, stats}.
- * Source: geminicli.com/docs/cli/headless ("Streaming JSON output"); not exercised in CI.
+ * Checked against real output of Gemini CLI 0.61.0 (fixtures/gemini-*.jsonl, issue 15): a shell
+ * command's `tool_result` says "success" whatever its exit code (the code is not in the stream), and
+ * an endpoint failure ends the stream with `result` {status: "error", error.message "[API Error: …]"}.
+ * Source: geminicli.com/docs/cli/headless ("Streaming JSON output").
  */
 const lineSchema = z.looseObject({
   type: z.string(),
@@ -59,7 +69,8 @@ export function createGeminiParser(): OutputParser {
       case "tool_result": {
         if (!line.tool_id || !shellIds.has(line.tool_id)) return [];
         const text = textOf(line.output) || line.error?.message || "";
-        return [outputEvent(text, { commandId: line.tool_id, exitCode: line.status === "error" ? 1 : 0 })];
+        // "success" does not mean exit code 0 (see above): the code is unknown unless the tool failed.
+        return [outputEvent(text, { commandId: line.tool_id, exitCode: line.status === "error" ? 1 : null })];
       }
       case "error": {
         const message = line.message ?? line.error?.message ?? "Gemini CLI reported an error";
@@ -67,7 +78,7 @@ export function createGeminiParser(): OutputParser {
       }
       case "result":
         if (line.status && line.status !== "success") {
-          failed = line.error?.message ?? `Gemini CLI finished with status ${line.status}`;
+          failed = line.error?.message ? failureText(line.error.message) : `Gemini CLI finished with status ${line.status}`;
           return [{ kind: "error", message: failed }];
         }
         return [];

@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { outputEvent, type AgentEvent } from "../events";
+import { ENDPOINT_FAILURE_PREFIX } from "./codex";
 import type { OutputParser } from "./types";
 
 /**
  * `opencode run --format json`: newline-delimited events {type, timestamp, sessionID, part} with
  * types `step_start`, `text` (part.text), `tool_use` (part.tool, part.callID, part.state {status,
  * input, output, error, metadata}), `step_finish` and `error` (error {name, data.message}).
- * Source: opencode.ai/docs/cli ("run … --format json"); event shapes from opencode's run.ts as
- * described by third-party parsers. Not exercised in CI.
+ * Checked against real output of OpenCode 1.18.33 (fixtures/opencode-*.jsonl, issue 15): a bash
+ * call arrives once, completed, with its exit code in state.metadata.exit; an endpoint failure (after
+ * OpenCode's retries) is an `error` line {error: {name: "APIError", data: {message, statusCode}}}.
+ * Source: opencode.ai/docs/cli ("run … --format json").
  */
 const stateSchema = z.looseObject({
   status: z.string().optional(),
@@ -61,6 +64,7 @@ export function createOpencodeParser(): OutputParser {
         }
         case "error":
           failed = error?.data?.message ?? error?.message ?? error?.name ?? "OpenCode reported an error";
+          if (error?.name === "APIError") failed = `${ENDPOINT_FAILURE_PREFIX}${failed}`;
           return [{ kind: "error", message: failed }];
         default:
           return null;

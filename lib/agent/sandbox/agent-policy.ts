@@ -56,7 +56,7 @@ export async function agentBinds(binary: string, packages: readonly string[], pr
  */
 export function runNetworkAllow(task: Pick<AgentTask, "networkAllow">, config: RuntimeConfig, preset: Pick<Preset, "networkHosts">): string[] {
   const allow = [...(task.networkAllow ?? [])];
-  if (config.codex?.baseUrl) allow.push(urlHostPort(config.codex.baseUrl));
+  if (config.model?.baseUrl) allow.push(urlHostPort(config.model.baseUrl));
   else allow.push(...(preset.networkHosts ?? []));
   return [...new Set(allow)];
 }

@@ -80,7 +80,7 @@ type Preset = "custom" | "codex";
 function config(preset: Preset, command: string): RuntimeConfig {
   return preset === "custom"
     ? { runtime: "command", preset: "custom", customCommand: command }
-    : { runtime: "command", preset: "codex", codex: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: MODEL_KEY_ENV, maxRetries: 0 } };
+    : { runtime: "command", preset: "codex", model: { baseUrl: model.baseUrl, model: "sandbox-model", apiKeyEnv: MODEL_KEY_ENV, maxRetries: 0 } };
 }
 
 /** One run of `script` (written into the run's checkout as run.sh) with the given preset. */
