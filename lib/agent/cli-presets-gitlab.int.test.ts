@@ -113,8 +113,8 @@ describe.each(CLIS)("an issue resolved by the real %s CLI, in the sandbox", (pre
       await f.finalOf(iid, conv.id);
       const events = await f.timeline(conv.id);
       const output = events.map((e) => (e.kind === "output" ? e.text : "")).join("\n");
-      expect(output).toContain("GITLAB_TOKEN=[redacted: secret GITLAB_TOKEN]");
-      expect(output).toMatch(/MY_SECRET_[A-Z_]+=\[redacted: secret MY_SECRET_/);
+      expect(output).toContain("GITLAB_TOKEN=[redacted]");
+      expect(output).toMatch(/MY_SECRET_[A-Z_]+=\[redacted\]/);
       for (const name of ["DATABASE_URL=", "ENCRYPTION_KEY=", "AUTH_SECRET=", `${KEY_ENV}=`]) expect(output).not.toContain(name);
       const recorded = JSON.stringify(events);
       for (const value of ["leak-db-password", "leak-encryption-key-0123", "leak-auth-secret-0123", oauthToken, "glpat-custom-cli-flow", `my-secret-${preset}`]) expect(recorded).not.toContain(value);
