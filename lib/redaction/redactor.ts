@@ -1,5 +1,6 @@
 import { secretForms } from "./encodings";
 import { KNOWN_SHAPES } from "./known-shapes";
+import { canonicalView, squeezed } from "./canonical";
 
 /**
  * Text that went through the redactor. Every function that writes to GitLab (comments, merge
@@ -33,6 +34,8 @@ export class Redactor {
   private readonly exact: string[];
   private readonly encoded: RegExp | null;
   private readonly encodedForms: string[];
+  /** the plain values (and their reversal), looked for in the canonical view of a text (canonical.ts) */
+  private readonly plain: string[];
 
   constructor(private readonly secrets: readonly RunSecret[] = []) {
     const exact = new Set<string>();
@@ -45,6 +48,13 @@ export class Redactor {
     }
     // Longest first, so a secret containing another is replaced whole.
     this.exact = [...exact].sort((a, b) => b.length - a.length);
+    const plain = new Set<string>();
+    for (const s of secrets) {
+      if (s.value.length < MIN_SECRET_LENGTH) continue;
+      plain.add(canonicalView(s.value).toLowerCase());
+      plain.add([...canonicalView(s.value)].reverse().join("").toLowerCase());
+    }
+    this.plain = [...plain];
     // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
     // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
     this.encodedForms = [...encoded];
@@ -69,7 +79,44 @@ export class Redactor {
       out = out.replace(this.encoded, REDACTED);
     }
     for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
-    return out as RedactedText;
+    return this.disguised(out) as RedactedText;
+  }
+
+  /**
+   * Whether a text still carries one of the run's secrets (not the known shapes: a repository may
+   * hold test fixtures shaped like tokens). For content the app pushes (workspace.ts), where
+   * replacing is not an option: the push is refused instead.
+   */
+  reveals(input: string): boolean {
+    if (this.exact.some((form) => input.includes(form))) return true;
+    if (this.encoded) {
+      this.encoded.lastIndex = 0;
+      if (this.encoded.test(input)) return true;
+      const joined = input.replace(/\s+/g, "");
+      if (this.encodedForms.some((form) => joined.includes(form))) return true;
+    }
+    return this.hidesPlain(squeezed(canonicalView(input)));
+  }
+
+  /**
+   * The attacks the search above misses (redaction-attacks.test.ts): a secret with zero-width or
+   * other invisible characters interleaved, written with look-alike letters (full-width, Cyrillic),
+   * reversed, percent-encoded character by character (`%67%6C…`), JSON/JS-escaped (`\u0067…`), or
+   * broken over lines or spaces. Each is undone in a canonical view of the text (canonical.ts);
+   * positions in that view do not map back to the original, so a line whose view shows a secret is
+   * replaced whole, and a secret only visible across lines takes the whole text with it. Both only
+   * happen when someone is hiding a secret on purpose, so losing the rest is the right price.
+   */
+  private disguised(out: string): string {
+    if (this.plain.length === 0 || !this.hidesPlain(squeezed(canonicalView(out)))) return out;
+    const lines = out.split("\n").map((line) => (this.hidesPlain(squeezed(canonicalView(line))) ? REDACTED : line));
+    const joined = lines.join("\n");
+    return this.hidesPlain(squeezed(canonicalView(joined))) ? `${REDACTED} (this text hid a secret across several lines)` : joined;
+  }
+
+  private hidesPlain(view: string): boolean {
+    const lower = view.toLowerCase();
+    return this.plain.some((p) => lower.includes(p));
   }
 
   /**
@@ -98,7 +145,8 @@ export class Redactor {
  * Wrapped base64 (what `base64` prints for anything over 57 bytes): full lines of 60+ characters,
  * each ending in a line break, then the last, shorter line.
  */
-const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+[A-Za-z0-9+/_-]*={0,2}/g;
+// The last line must end there: otherwise the first word of the next line of prose went too.
+const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+(?:[A-Za-z0-9+/_-]*={0,2}(?=\r?\n|$))?/gm;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
