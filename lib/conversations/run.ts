@@ -244,7 +244,8 @@ class ConversationRun {
       await clearChanges(this.db, this.id);
     }
     summary = this.redactor.text(summary);
-    await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles, ...this.upTo() });
+    // File names are the agent's choice: a file named after the token must not show it (attack 13).
+    await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles: changedFiles.map((f) => this.redactor.text(f)), ...this.upTo() });
     return { status: "finished", lastUserSeq: this.lastUserSeq, patch: { ...patch, outcome, summary, error: null } };
   }
 
