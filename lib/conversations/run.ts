@@ -258,7 +258,10 @@ class ConversationRun {
     if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
     this.finishCalled = true;
     try {
-      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, committedSha });
+      // Redacted before the hooks clip them for a comment: a clip through a token leaves a part
+      // that no redaction recognises afterwards (attack 13).
+      const safe = { ...result, summary: this.redactor.text(result.summary), error: result.error === undefined ? undefined : this.redactor.text(result.error) };
+      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...safe, committedSha });
     } catch (err) {
       log.error("run hook finish threw", { conversationId: this.id, err });
       return undefined;

@@ -73,4 +73,26 @@ describe("an agent that hides its token in the files the app pushes", () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain([...token].reverse().join(""));
   }, 60_000);
+
+  it("a failed run's comment shows no part of a token cut by the clipping of its message or its stderr tail", async () => {
+    const token = h.users.alice!.linked!.tokens.accessToken;
+    // The message is clipped at 6000 characters, the stderr tail at 4000: both cuts fall inside the token.
+    const CUTTER = [
+      `printf '{"kind":"message","text":"%s %s end"}\\n' "$(head -c 5970 /dev/zero | tr '\\0' x)" "$GITLAB_TOKEN"`,
+      `printf '%s %s\\n' "$GITLAB_TOKEN" "$(head -c 3970 /dev/zero | tr '\\0' y)" >&2`,
+      "exit 1",
+    ].join("; ");
+    h.runDeps.runtime = createRuntime({ runtime: "command", preset: "custom", customCommand: CUTTER, customFormat: "jsonl" });
+    const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title: "Fail it", description: "Please fail." });
+    await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+    const conv = await waitFor("the conversation", () => h.conversationFor({ projectId: pid, issueIid: iid }));
+    const final = await waitFor(
+      "the final comment",
+      async () => (await h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?per_page=100`)).find((n) => n.body.includes(`openhands-agent final/${conv.id}/`)) ?? null,
+      40_000,
+    );
+    expect(final.body).toContain("I could not finish");
+    expect(final.body).toContain("yyyy");
+    for (let i = 0; i + 12 <= token.length; i += 4) expect(final.body).not.toContain(token.slice(i, i + 12));
+  }, 60_000);
 });
