@@ -263,9 +263,18 @@ class ConversationRun {
       const safe = { ...result, summary: this.redactor.text(result.summary), error: result.error === undefined ? undefined : this.redactor.text(result.error) };
       return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...safe, committedSha });
     } catch (err) {
-      log.error("run hook finish threw", { conversationId: this.id, err });
+      log.error("run hook finish threw", { conversationId: this.id, err: this.loggable(err) });
       return undefined;
     }
+  }
+
+  /**
+   * An error for the log. The log's own redaction knows only credential shapes; an error may quote
+   * what the agent made (a file name carrying an encoded token, attack 13), so the run's redactor
+   * goes over it first.
+   */
+  private loggable(err: unknown): { name: string; message: string } | string {
+    return err instanceof Error ? { name: err.name, message: this.redactor.text(err.message) } : this.redactor.text(String(err));
   }
 
   /** Any exception: record it, tell the hooks, and end the conversation failed (or cancelled). */
@@ -273,7 +282,7 @@ class ConversationRun {
     const stopped = this.stopReason;
     const status = stopped === "cancelled" ? ("cancelled" as const) : ("failed" as const);
     const reason = stopped === "cancelled" ? "cancelled by the user" : stopped ? "interrupted" : this.redactor.text(describeRunError(err));
-    if (!stopped) log.warn("agent run failed", { conversationId: this.id, err });
+    if (!stopped) log.warn("agent run failed", { conversationId: this.id, err: this.loggable(err) });
     if (stopped === "lost") return null;
     try {
       if (status === "failed") await appendEvent(this.db, this.id, { kind: "error", message: `The run failed: ${reason}` });

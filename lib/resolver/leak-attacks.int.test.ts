@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRuntime } from "@/lib/agent/runtime";
 import { listEvents } from "@/lib/conversations/events";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
@@ -94,5 +94,32 @@ describe("an agent that hides its token in the files the app pushes", () => {
     expect(final.body).toContain("I could not finish");
     expect(final.body).toContain("yyyy");
     for (let i = 0; i + 12 <= token.length; i += 4) expect(final.body).not.toContain(token.slice(i, i + 12));
+  }, 60_000);
+
+  it("a run that fails on a directory named after the encoded token: the server log does not show it", async () => {
+    const token = h.users.alice!.linked!.tokens.accessToken;
+    const encoded = Buffer.from(`oauth2:${token}`).toString("base64").replace(/[=/+]/g, "");
+    // A nested repository without a commit makes the app's `git add` fail, quoting its path.
+    const NAMER = ['D="d-$(printf oauth2:%s "$GITLAB_TOKEN" | base64 -w0 | tr -d "=/+")"', 'mkdir "$D"', 'git -C "$D" init -q', 'echo x > "$D/f"', 'printf \'{"kind":"message","text":"Done."}\\n\''].join("; ");
+    h.runDeps.runtime = createRuntime({ runtime: "command", preset: "custom", customCommand: NAMER, customFormat: "jsonl" });
+    const logged: string[] = [];
+    const spies = [vi.spyOn(process.stderr, "write"), vi.spyOn(process.stdout, "write")].map((spy) =>
+      spy.mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)),
+    );
+    try {
+      const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title: "Name it", description: "Please." });
+      await h.api("alice", "PUT", `/projects/${pid}/issues/${iid}`, { add_labels: "openhands" });
+      const conv = await waitFor("the conversation", () => h.conversationFor({ projectId: pid, issueIid: iid }));
+      const final = await waitFor(
+        "the final comment",
+        async () => (await h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?per_page=100`)).find((n) => n.body.includes(`openhands-agent final/${conv.id}/`)) ?? null,
+        40_000,
+      );
+      expect(final.body).toContain("does not have a commit checked out");
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(logged.join("")).toContain("agent run failed");
+    expect(logged.join("")).not.toContain(encoded.slice(12, 60));
   }, 60_000);
 });
