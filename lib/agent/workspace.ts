@@ -214,10 +214,7 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
  */
 async function refuseSecretsInPush(git: (args: string[]) => Promise<string>, baseSha: string, guard: Redactor): Promise<void> {
   const diff = await git(["diff", "--text", "--unified=0", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", baseSha, "HEAD", "--"]);
-  const added = diff
-    .split("\n")
-    .filter((line) => !line.startsWith("-") && !line.startsWith("@@ ") && !line.startsWith("index "))
-    .join("\n");
+  const added = addedSide(diff);
   // File names come quoted and octal-escaped ("\303\251") in git's headers: ask for them raw too.
   const names = await git(["diff", "--name-only", "-z", "--no-renames", baseSha, "HEAD", "--"]);
   if (guard.reveals(added) || guard.reveals(names.split("\0").join("\n"))) {
@@ -226,6 +223,14 @@ async function refuseSecretsInPush(git: (args: string[]) => Promise<string>, bas
       "The changes contain a secret of this run (a token or one of your secrets) in a file, a file name or a link, so nothing was pushed. Ask the agent to remove it.",
     );
   }
+}
+
+/** A diff without its removed lines (already on GitLab) and hunk/index headers: what it adds, names included. */
+export function addedSide(diff: string): string {
+  return diff
+    .split("\n")
+    .filter((line) => !line.startsWith("-") && !line.startsWith("@@ ") && !line.startsWith("index "))
+    .join("\n");
 }
 
 /** Clones, runs `fn`, and deletes the workspace whatever happens. */

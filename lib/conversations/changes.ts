@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversationChanges, type ConversationChanges } from "@/db/schema";
-import type { Workspace } from "@/lib/agent/workspace";
+import { addedSide, type Workspace } from "@/lib/agent/workspace";
+import type { Redactor } from "@/lib/redaction";
 
 /**
  * Unpushed work of app- and API-launched conversations (see db/schema/conversation-changes.ts for
@@ -76,3 +77,15 @@ export async function applyChanges(ws: Workspace, _home: string, patch: string):
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Whether unpushed work carries a run secret (attack 13: the agent writes its token into a file).
+ * Such work is not stored (the database keeps no secret in clear) and could not be pushed anyway
+ * (workspace.ts refuses). Binary files are base85 in this patch, so a secret inside one is only
+ * caught at push time, where the diff is searched as text.
+ */
+export function carriesSecret(patch: string, files: readonly string[], redactor: Redactor): boolean {
+  return redactor.reveals(addedSide(patch)) || files.some((f) => redactor.reveals(f));
+}
+
+export const SECRET_NOT_KEPT = "The changes contain a secret of this run (a token or one of your secrets) in a file, a file name or a link, so they were not kept. Ask the agent to remove it.";

@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
 import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
-import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import { applyChanges, carriesSecret, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges, SECRET_NOT_KEPT } from "./changes";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEvent, listEventsOfKinds } from "./events";
 import { finalizeRun, type FinalizeInput } from "./finalize";
@@ -239,7 +239,13 @@ class ConversationRun {
       if (out?.mergeRequestUrl !== undefined) patch.mergeRequestUrl = out.mergeRequestUrl;
     } else if (head !== ws.baseSha) {
       const allFiles = await changedBetween(ws, home, ws.baseSha, head);
-      await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: await diffBetween(ws, home, ws.baseSha, head), files: allFiles });
+      const pendingPatch = await diffBetween(ws, home, ws.baseSha, head);
+      if (carriesSecret(pendingPatch, allFiles, this.redactor)) {
+        await appendEvent(this.db, this.id, { kind: "error", message: SECRET_NOT_KEPT });
+        await clearChanges(this.db, this.id);
+      } else {
+        await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: pendingPatch, files: allFiles });
+      }
     } else {
       await clearChanges(this.db, this.id);
     }
