@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleGitRequest, isGitRequest, type GitHttpDeps } from "@/e2e/gitlab-sandbox/git-http";
 import { createBareRepository, readFileAtRef } from "@/e2e/gitlab-sandbox/git-repo";
 import { Redactor, shapeRedactor } from "@/lib/redaction";
-import { cloneWorkspace, GitPushRejectedError, GitWorkspaceError } from "./workspace";
+import { cloneWorkspace, GitPushRejectedError, GitWorkspaceError, MAX_PUSH_SCAN_CHARS } from "./workspace";
 
 /**
  * Attack 13 on the app's own git: the agent (here: this test, writing what an agent could write in
@@ -127,5 +127,18 @@ describe("the app's commit and push against a hostile checkout", () => {
     }
     // Nothing of those branches reached the server.
     expect(execFileSync("git", ["--git-dir", bare(), "branch", "--list", "leak-*"]).toString()).toBe("");
+  }, 30_000);
+
+  it("a diff too large to search is refused, without reading it whole into memory", async () => {
+    const ws = await cloneWorkspace({ repoUrl: `${base}/group/proj.git`, branch: "main", credentials: { token: TOKEN }, rootDir: root });
+    try {
+      await writeFile(join(ws.dir, "huge.txt"), Buffer.alloc(MAX_PUSH_SCAN_CHARS + 1024, "a\n"));
+      await ws.commitAll(shapeRedactor.text("huge"), { name: "Agent", email: "agent@example.com" });
+      const refused = await ws.push("huge", { token: TOKEN }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GitPushRejectedError);
+      expect((refused as Error).message).toContain("too large to check for secrets");
+    } finally {
+      await ws.cleanup();
+    }
   }, 30_000);
 });

@@ -194,7 +194,7 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
     async push(target, credentials, guard) {
       const valid = await run(["check-ref-format", "--branch", target]);
       if (valid.code !== 0 || target.startsWith("-")) throw new GitPushRejectedError("other", `Invalid branch name "${target}".`);
-      await refuseSecretsInPush(git, baseSha, (guard ?? new Redactor()).with({ name: "pushing token", value: credentials.token }));
+      await refuseSecretsInPush(git, run, baseSha, (guard ?? new Redactor()).with({ name: "pushing token", value: credentials.token }));
       // --quiet still lists rejected refs (" ! [rejected] HEAD -> main (non-fast-forward)") on errors.
       const r = await run(["push", "--quiet", "--no-verify", "origin", `HEAD:refs/heads/${target}`], { credentials: { origin, credentials } });
       if (r.code !== 0) throw new GitPushRejectedError(classifyPushError(r.stderr), gitMessage(r.stderr));
@@ -212,8 +212,12 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
  * push is refused with a message saying so. Removed lines are skipped: they are on GitLab already.
  * Not caught: a secret compressed or encrypted first (see lib/redaction/redaction-attacks.test.ts).
  */
-async function refuseSecretsInPush(git: (args: string[]) => Promise<string>, baseSha: string, guard: Redactor): Promise<void> {
-  const diff = await git(["diff", "--text", "--unified=0", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", baseSha, "HEAD", "--"]);
+async function refuseSecretsInPush(git: (args: string[], extra?: Partial<GitRunOptions>) => Promise<string>, run: (args: string[], extra?: Partial<GitRunOptions>) => Promise<GitRunResult>, baseSha: string, guard: Redactor): Promise<void> {
+  const textDiff = await run(["diff", "--text", "--unified=0", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", baseSha, "HEAD", "--"], { maxStdoutBytes: MAX_PUSH_SCAN_CHARS });
+  // Too large to search is refused too: a secret inside a huge file must not get through unread.
+  if (textDiff.truncated) throw new GitPushRejectedError("secret", `The changes are too large to check for secrets (over ${MAX_PUSH_SCAN_CHARS / 1024 / 1024} MB of diff), so nothing was pushed.`);
+  if (textDiff.code !== 0) throw new GitWorkspaceError(`git diff failed: ${gitMessage(textDiff.stderr)}`);
+  const diff = textDiff.stdout;
   const added = addedSide(diff);
   // File names come quoted and octal-escaped ("\303\251") in git's headers: ask for them raw too.
   const names = await git(["diff", "--name-only", "-z", "--no-renames", baseSha, "HEAD", "--"]);
@@ -224,6 +228,9 @@ async function refuseSecretsInPush(git: (args: string[]) => Promise<string>, bas
     );
   }
 }
+
+/** What the push guard reads at most; a diff this large is refused rather than read whole into memory. */
+export const MAX_PUSH_SCAN_CHARS = 64 * 1024 * 1024;
 
 /** A diff without its removed lines (already on GitLab) and hunk/index headers: what it adds, names included. */
 export function addedSide(diff: string): string {
