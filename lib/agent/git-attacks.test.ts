@@ -112,8 +112,9 @@ describe("the app's commit and push against a hostile checkout", () => {
       ["plain.txt", `token=${TOKEN}\n`],
       ["b64.bin", Buffer.from(`oauth2:${secret}`).toString("base64")],
       ["rev.txt", [...secret].reverse().join("")],
+      ["utf16.txt", Buffer.from(`token: ${secret}`, "utf16le")],
       [`name-${secret}.txt`, "innocent\n"],
-    ] as const) {
+    ] as [string, string | Buffer][]) {
       const ws = await cloneWorkspace({ repoUrl: `${base}/group/proj.git`, branch: "main", credentials: { token: TOKEN }, rootDir: root });
       try {
         await writeFile(join(ws.dir, name), content);

@@ -4,8 +4,11 @@
  * searched, never shown: it loses the positions of the original.
  */
 
-/** Zero-width and other invisible format characters (Unicode category Cf), and the soft hyphen. */
-const INVISIBLE = /[\p{Cf}\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u3164\uFFA0]/gu;
+/**
+ * Zero-width and other invisible format characters (Unicode category Cf), the soft hyphen, and NUL
+ * (a secret written as UTF-16 is its ASCII letters with a NUL after each, in a pushed file).
+ */
+const INVISIBLE = /[\p{Cf}\u0000\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u3164\uFFA0]/gu;
 
 /**
  * Letters that look like ASCII but are not folded by NFKC: the common Cyrillic and Greek ones
