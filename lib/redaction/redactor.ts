@@ -32,7 +32,6 @@ export interface RunSecret {
  */
 export class Redactor {
   private readonly exact: string[];
-  private readonly encoded: RegExp | null;
   private readonly encodedForms: string[];
   /** the plain values (and their reversal), looked for in the canonical view of a text (canonical.ts) */
   private readonly plain: string[];
@@ -58,8 +57,6 @@ export class Redactor {
     // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
     // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
     this.encodedForms = [...encoded];
-    const alternatives = [...encoded].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.encoded = alternatives.length > 0 ? new RegExp(`[A-Za-z0-9+/_-]*(?:${alternatives.join("|")})[A-Za-z0-9+/_-]*={0,2}`, "g") : null;
   }
 
   with(...more: RunSecret[]): Redactor {
@@ -70,13 +67,15 @@ export class Redactor {
   text(input: string): RedactedText {
     let out = input;
     for (const form of this.exact) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    if (this.encoded) {
+    if (this.encodedForms.length > 0) {
       // `base64` wraps its output at 76 columns: a block of base64 lines is joined before the search.
       out = out.replace(WRAPPED_BASE64, (block) => {
         const joined = block.replace(/\s+/g, "");
         return this.encodedForms.some((form) => joined.includes(form)) ? REDACTED : block;
       });
-      out = out.replace(this.encoded, REDACTED);
+      // Each run of base64 characters is looked at once (a pattern with the cores inside `[…]*` took
+      // quadratic time on a long run that held none: 160 000 `A`s blocked the worker for a minute).
+      out = out.replace(BASE64_RUN, (run) => (this.encodedForms.some((form) => run.includes(form)) ? REDACTED : run));
     }
     for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
     return this.disguised(out) as RedactedText;
@@ -89,9 +88,8 @@ export class Redactor {
    */
   reveals(input: string): boolean {
     if (this.exact.some((form) => input.includes(form))) return true;
-    if (this.encoded) {
-      this.encoded.lastIndex = 0;
-      if (this.encoded.test(input)) return true;
+    if (this.encodedForms.length > 0) {
+      if (this.encodedForms.some((form) => input.includes(form))) return true;
       const joined = input.replace(/\s+/g, "");
       if (this.encodedForms.some((form) => joined.includes(form))) return true;
     }
@@ -146,9 +144,13 @@ export class Redactor {
  * each ending in a line break, then the last, shorter line.
  */
 // The last line must end there: otherwise the first word of the next line of prose went too.
-const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+(?:[A-Za-z0-9+/_-]*={0,2}(?=\r?\n|$))?/gm;
+// It starts only where a run of base64 characters starts (the lookbehind), so a long run is tried
+// once, not from each of its characters (quadratic, see `text`).
+const WRAPPED_BASE64 = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+(?:[A-Za-z0-9+/_-]*={0,2}(?=\r?\n|$))?/gm;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A maximal run of base64 characters (both alphabets) with its padding. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]+={0,2}/g;
+
 
 /** Texts the app builds without a run (acknowledgements, refusals): known shapes only. */
 export const shapeRedactor = new Redactor();
