@@ -27,7 +27,7 @@ export interface Workspace {
   /** The repository URL it was cloned from (no credentials). */
   repoUrl: string;
   /** A local git command on the app's git directory and the checkout (diffs, apply): never the agent's `.git`. */
-  git(args: string[]): Promise<GitRunResult>;
+  git(args: string[], extra?: Pick<GitRunOptions, "maxStdoutBytes">): Promise<GitRunResult>;
   /** Paths changed since baseSha, untracked files included, deletions included. */
   changedFiles(): Promise<string[]>;
   /** Commits everything; returns the new HEAD, or null when there was nothing to commit. */
@@ -164,7 +164,7 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
     branch: o.branch,
     baseSha,
     repoUrl: o.repoUrl,
-    git: (args) => run(args),
+    git: (args, extra) => run(args, extra),
     async changedFiles() {
       // Tracked changes vs the base commit + untracked files (the agent's own commits live in its
       // copy of the git directory; what counts is the working tree).

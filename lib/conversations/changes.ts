@@ -55,10 +55,14 @@ export async function changedBetween(ws: Workspace, home: string, from: string, 
 }
 
 /** A binary-safe diff from `from` to `to` that `applyChanges` can replay on a fresh clone. */
-export async function diffBetween(ws: Workspace, home: string, from: string, to: string): Promise<string> {
-  const patch = await git(ws, home, ["diff", "--binary", "--full-index", "--no-renames", "--no-ext-diff", "--no-textconv", from, to, "--"]);
-  if (Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
-    throw new ChangesError(`The agent's changes are too large to keep (${Math.round(Buffer.byteLength(patch) / 1024 / 1024)} MB; the limit is ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
+export async function diffBetween(ws: Workspace, _home: string, from: string, to: string): Promise<string> {
+  // Read no further than the limit: the agent decides the size (files up to AGENT_DISK_MB each), and
+  // a patch read whole could outgrow the largest string Node can hold and bring the worker down.
+  const r = await ws.git(["diff", "--binary", "--full-index", "--no-renames", "--no-ext-diff", "--no-textconv", from, to, "--"], { maxStdoutBytes: MAX_PATCH_BYTES });
+  if (r.code !== 0 && !r.truncated) throw new ChangesError(`git diff failed: ${r.stderr.trim().slice(0, 500)}`);
+  const patch = r.stdout;
+  if (r.truncated || Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
+    throw new ChangesError(`The agent's changes are too large to keep (over ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
   }
   return patch;
 }

@@ -65,4 +65,19 @@ describe("an app conversation whose agent writes its token into a file", () => {
     expect(stored).not.toContain(core);
     expect(stored).not.toContain(ada.tokens.accessToken);
   }, 60_000);
+
+  it("a change too large to keep ends the run with that reason (git's output is not read past the limit)", async () => {
+    const command = ["head -c 12000000 /dev/urandom > big.bin", 'printf \'{"kind":"message","text":"Done."}\\n\''].join("; ");
+    const c = await insertConversation(db, ada.userId, { projectId: 1, projectPath: "ada/demo", branch: "main", title: "Big" });
+    await appendEvent(db, c.id, { kind: "user_message", text: "make it big" });
+    const report = await runConversation(
+      db,
+      c.id,
+      { oauth: gl.oauth, runtime: createRuntime({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher },
+      new AbortController().signal,
+    );
+    expect(report).toEqual({ skipped: false, status: "failed" });
+    const events = await listEvents(db, c.id, 0, 1000);
+    expect(events.some((e) => e.event.kind === "error" && e.event.message.includes("too large to keep (over 10 MB)"))).toBe(true);
+  }, 60_000);
 });
