@@ -68,6 +68,14 @@ describe("redaction attacks", () => {
     expect(r.text(`x ${run}${b64(custom)}`)).toBe("x [redacted]");
   });
 
+  it("someone else's token (a known shape) disguised with invisible characters or look-alikes: redacted by a run's redactor", () => {
+    const foreign = `glpat-${"Zx9".repeat(8)}`;
+    for (const disguised of [interleave(foreign, "\u200b"), cyrillic(foreign.replace("glpat", "glpаt")), percentEvery(foreign)]) {
+      const out = r.text(`found: ${disguised}\nnext line`);
+      expect(out).toBe("[redacted]\nnext line");
+    }
+  });
+
   it("leaves ordinary text alone (no false positive from the canonical view)", () => {
     const text = "I changed src/app.ts: the %20 in the URL is now a space, and \\u00e9 is é.\nAll tests pass.";
     expect(r.text(text)).toBe(text);

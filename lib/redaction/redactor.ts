@@ -106,10 +106,16 @@ export class Redactor {
    * happen when someone is hiding a secret on purpose, so losing the rest is the right price.
    */
   private disguised(out: string): string {
-    if (this.plain.length === 0 || !this.hidesPlain(squeezed(canonicalView(out)))) return out;
-    const lines = out.split("\n").map((line) => (this.hidesPlain(squeezed(canonicalView(line))) ? REDACTED : line));
+    // Only for a run's redactor: the shape-only one also redacts log lines, which must stay JSON.
+    if (this.plain.length === 0 || !this.hides(canonicalView(out))) return out;
+    const lines = out.split("\n").map((line) => (this.hides(canonicalView(line)) ? REDACTED : line));
     const joined = lines.join("\n");
-    return this.hidesPlain(squeezed(canonicalView(joined))) ? `${REDACTED} (this text hid a secret across several lines)` : joined;
+    return this.hides(canonicalView(joined)) ? `${REDACTED} (this text hid a secret across several lines)` : joined;
+  }
+
+  /** A run secret in the squeezed view, or a credential shape (someone else's token) in the view. */
+  private hides(view: string): boolean {
+    return this.hidesPlain(squeezed(view)) || KNOWN_SHAPES.some((shape) => new RegExp(shape.source, shape.flags.replace("g", "")).test(view));
   }
 
   private hidesPlain(view: string): boolean {
