@@ -33,7 +33,11 @@ export function createCommandRuntime(config: RuntimeConfig): AgentRuntime {
 }
 
 function tail(text: string, max = TAIL_CHARS): string {
-  return text.length > max ? text.slice(-max) : text;
+  if (text.length <= max) return text;
+  // A cut inside a word may leave the end of a token, which no redaction recognises any more
+  // (attack 13): the partial word goes too.
+  const cut = text.slice(-max);
+  return /[A-Za-z0-9_.+/=-]/.test(text[text.length - max - 1] ?? "") ? cut.replace(/^[A-Za-z0-9_.+/=-]+/, "…") : cut;
 }
 
 async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: AgentTask, emit: EmitFn): Promise<AgentResult> {

@@ -18,7 +18,7 @@ export interface GitCredentials {
   username?: string;
 }
 
-export interface GitRunResult { code: number; stdout: string; stderr: string }
+export interface GitRunResult { code: number; stdout: string; stderr: string; truncated?: boolean }
 
 export interface GitRunOptions {
   cwd: string;
@@ -26,6 +26,11 @@ export interface GitRunOptions {
   credentials?: { origin: string; credentials: GitCredentials };
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Stop reading (and kill git) past this many bytes of stdout: the result has `truncated`. For
+   * output whose size the agent decides (a diff of its files), which could otherwise outgrow memory.
+   */
+  maxStdoutBytes?: number;
 }
 
 export function basicAuthValue(credentials: GitCredentials): string {
@@ -100,9 +105,18 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitRunResul
     }
     let stdout = "";
     let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    let truncated = false;
+    child.stdout?.setEncoding("utf8").on("data", (c: string) => {
+      if (truncated) return;
+      stdout += c;
+      if (opts.maxStdoutBytes !== undefined && stdout.length > opts.maxStdoutBytes) {
+        truncated = true;
+        stdout = "";
+        child.kill("SIGKILL");
+      }
+    });
     child.stderr?.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     child.on("error", (err) => reject(new Error(redactCredentials(err.message, opts.credentials?.credentials))));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr: redactCredentials(stderr, opts.credentials?.credentials) }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr: redactCredentials(stderr, opts.credentials?.credentials), ...(truncated ? { truncated } : {}) }));
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RedactedText } from "@/lib/redaction";
+import { Redactor, type RedactedText } from "@/lib/redaction";
 import { runGit, type GitCredentials, type GitRunOptions, type GitRunResult } from "./git-process";
 
 export type { GitCredentials } from "./git-process";
@@ -27,14 +27,17 @@ export interface Workspace {
   /** The repository URL it was cloned from (no credentials). */
   repoUrl: string;
   /** A local git command on the app's git directory and the checkout (diffs, apply): never the agent's `.git`. */
-  git(args: string[]): Promise<GitRunResult>;
+  git(args: string[], extra?: Pick<GitRunOptions, "maxStdoutBytes">): Promise<GitRunResult>;
   /** Paths changed since baseSha, untracked files included, deletions included. */
   changedFiles(): Promise<string[]>;
   /** Commits everything; returns the new HEAD, or null when there was nothing to commit. */
   commitAll(message: RedactedText, author: { name: string; email: string }): Promise<string | null>;
   checkoutNewBranch(name: RedactedText): Promise<void>;
-  /** Pushes HEAD to refs/heads/<branch>; throws GitPushRejectedError. */
-  push(branch: string, credentials: GitCredentials): Promise<void>;
+  /**
+   * Pushes HEAD to refs/heads/<branch>; throws GitPushRejectedError. Refuses (reason "secret") when
+   * what would be pushed carries the pushing token or a secret of `guard` (the run's redactor).
+   */
+  push(branch: string, credentials: GitCredentials, guard?: Redactor): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export class GitWorkspaceError extends Error {
   }
 }
 
-export type PushRejectionReason = "protected" | "non_fast_forward" | "forbidden" | "auth" | "other";
+export type PushRejectionReason = "protected" | "non_fast_forward" | "forbidden" | "auth" | "secret" | "other";
 
 export class GitPushRejectedError extends Error {
   constructor(readonly reason: PushRejectionReason, message: string) {
@@ -161,7 +164,7 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
     branch: o.branch,
     baseSha,
     repoUrl: o.repoUrl,
-    git: (args) => run(args),
+    git: (args, extra) => run(args, extra),
     async changedFiles() {
       // Tracked changes vs the base commit + untracked files (the agent's own commits live in its
       // copy of the git directory; what counts is the working tree).
@@ -188,9 +191,10 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
       await git(["checkout", "--quiet", "-b", name]);
       ws.branch = name;
     },
-    async push(target, credentials) {
+    async push(target, credentials, guard) {
       const valid = await run(["check-ref-format", "--branch", target]);
       if (valid.code !== 0 || target.startsWith("-")) throw new GitPushRejectedError("other", `Invalid branch name "${target}".`);
+      await refuseSecretsInPush(git, run, baseSha, (guard ?? new Redactor()).with({ name: "pushing token", value: credentials.token }));
       // --quiet still lists rejected refs (" ! [rejected] HEAD -> main (non-fast-forward)") on errors.
       const r = await run(["push", "--quiet", "--no-verify", "origin", `HEAD:refs/heads/${target}`], { credentials: { origin, credentials } });
       if (r.code !== 0) throw new GitPushRejectedError(classifyPushError(r.stderr), gitMessage(r.stderr));
@@ -198,6 +202,42 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
     cleanup,
   };
   return ws;
+}
+
+/**
+ * Attack 13: the agent writes the token into a file (or a file name, or a symlink's target) and the
+ * app's own commit carries it to GitLab, where redacting comments does not help. Before every push
+ * the content being published (everything added since the clone, file names and symlink targets
+ * included; `--text` so binary files are searched too) is searched for the run's secrets, and the
+ * push is refused with a message saying so. Removed lines are skipped: they are on GitLab already.
+ * Not caught: a secret compressed or encrypted first (see lib/redaction/redaction-attacks.test.ts).
+ */
+async function refuseSecretsInPush(git: (args: string[], extra?: Partial<GitRunOptions>) => Promise<string>, run: (args: string[], extra?: Partial<GitRunOptions>) => Promise<GitRunResult>, baseSha: string, guard: Redactor): Promise<void> {
+  const textDiff = await run(["diff", "--text", "--unified=0", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", baseSha, "HEAD", "--"], { maxStdoutBytes: MAX_PUSH_SCAN_CHARS });
+  // Too large to search is refused too: a secret inside a huge file must not get through unread.
+  if (textDiff.truncated) throw new GitPushRejectedError("secret", `The changes are too large to check for secrets (over ${MAX_PUSH_SCAN_CHARS / 1024 / 1024} MB of diff), so nothing was pushed.`);
+  if (textDiff.code !== 0) throw new GitWorkspaceError(`git diff failed: ${gitMessage(textDiff.stderr)}`);
+  const diff = textDiff.stdout;
+  const added = addedSide(diff);
+  // File names come quoted and octal-escaped ("\303\251") in git's headers: ask for them raw too.
+  const names = await git(["diff", "--name-only", "-z", "--no-renames", baseSha, "HEAD", "--"]);
+  if (guard.reveals(added) || guard.reveals(names.split("\0").join("\n"))) {
+    throw new GitPushRejectedError(
+      "secret",
+      "The changes contain a secret of this run (a token or one of your secrets) in a file, a file name or a link, so nothing was pushed. Ask the agent to remove it.",
+    );
+  }
+}
+
+/** What the push guard reads at most; a diff this large is refused rather than read whole into memory. */
+export const MAX_PUSH_SCAN_CHARS = 64 * 1024 * 1024;
+
+/** A diff without its removed lines (already on GitLab) and hunk/index headers: what it adds, names included. */
+export function addedSide(diff: string): string {
+  return diff
+    .split("\n")
+    .filter((line) => !line.startsWith("-") && !line.startsWith("@@ ") && !line.startsWith("index "))
+    .join("\n");
 }
 
 /** Clones, runs `fn`, and deletes the workspace whatever happens. */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversationChanges, type ConversationChanges } from "@/db/schema";
-import type { Workspace } from "@/lib/agent/workspace";
+import { addedSide, type Workspace } from "@/lib/agent/workspace";
+import type { Redactor } from "@/lib/redaction";
 
 /**
  * Unpushed work of app- and API-launched conversations (see db/schema/conversation-changes.ts for
@@ -54,10 +55,14 @@ export async function changedBetween(ws: Workspace, home: string, from: string, 
 }
 
 /** A binary-safe diff from `from` to `to` that `applyChanges` can replay on a fresh clone. */
-export async function diffBetween(ws: Workspace, home: string, from: string, to: string): Promise<string> {
-  const patch = await git(ws, home, ["diff", "--binary", "--full-index", "--no-renames", "--no-ext-diff", "--no-textconv", from, to, "--"]);
-  if (Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
-    throw new ChangesError(`The agent's changes are too large to keep (${Math.round(Buffer.byteLength(patch) / 1024 / 1024)} MB; the limit is ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
+export async function diffBetween(ws: Workspace, _home: string, from: string, to: string): Promise<string> {
+  // Read no further than the limit: the agent decides the size (files up to AGENT_DISK_MB each), and
+  // a patch read whole could outgrow the largest string Node can hold and bring the worker down.
+  const r = await ws.git(["diff", "--binary", "--full-index", "--no-renames", "--no-ext-diff", "--no-textconv", from, to, "--"], { maxStdoutBytes: MAX_PATCH_BYTES });
+  if (r.code !== 0 && !r.truncated) throw new ChangesError(`git diff failed: ${r.stderr.trim().slice(0, 500)}`);
+  const patch = r.stdout;
+  if (r.truncated || Buffer.byteLength(patch) > MAX_PATCH_BYTES) {
+    throw new ChangesError(`The agent's changes are too large to keep (over ${MAX_PATCH_BYTES / 1024 / 1024} MB).`);
   }
   return patch;
 }
@@ -76,3 +81,15 @@ export async function applyChanges(ws: Workspace, _home: string, patch: string):
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Whether unpushed work carries a run secret (attack 13: the agent writes its token into a file).
+ * Such work is not stored (the database keeps no secret in clear) and could not be pushed anyway
+ * (workspace.ts refuses). Binary files are base85 in this patch, so a secret inside one is only
+ * caught at push time, where the diff is searched as text.
+ */
+export function carriesSecret(patch: string, files: readonly string[], redactor: Redactor): boolean {
+  return redactor.reveals(addedSide(patch)) || files.some((f) => redactor.reveals(f));
+}
+
+export const SECRET_NOT_KEPT = "The changes contain a secret of this run (a token or one of your secrets) in a file, a file name or a link, so they were not kept. Ask the agent to remove it.";

@@ -69,7 +69,7 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
       await applyChanges(ws, home.dir, pending.patch);
       const title = conversation.title || "Changes by the agent";
       await ws.commitAll(redactor.text(`${title}\n\nMade by the OpenHands agent.\nConversation: ${deps.appUrl}/conversations/${conversation.id}`), AGENT_AUTHOR);
-      await ws.push(branch, { token });
+      await ws.push(branch, { token }, redactor);
     });
   } catch (err) {
     throw pushFailure(err);
@@ -115,11 +115,14 @@ const pushAdvice: Record<GitPushRejectedError["reason"], string> = {
   non_fast_forward: "The branch changed on GitLab since the agent's work was based on it.",
   forbidden: "Your GitLab account may not push to this repository.",
   auth: "GitLab rejected your token; reconnect GitLab and try again.",
+  secret: "",
   other: "",
 };
 
 /** Git failures as messages a user can act on (they never contain the token: see git-process.ts). */
 function pushFailure(err: unknown): unknown {
+  // Refused by the app itself, before GitLab saw anything: its message says why.
+  if (err instanceof GitPushRejectedError && err.reason === "secret") return new AppError("push_refused_secret", 409, err.message);
   if (err instanceof GitPushRejectedError) return new AppError("push_rejected", 409, `GitLab refused the push. ${pushAdvice[err.reason]} ${err.message}`.replace(/\s+/g, " ").trim());
   if (err instanceof GitWorkspaceError || err instanceof ChangesError) return new AppError("push_failed", 409, err.message);
   return err;

@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
 import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { getUserById } from "@/lib/users/get-user";
-import { applyChanges, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges } from "./changes";
+import { applyChanges, carriesSecret, changedBetween, clearChanges, diffBetween, getChanges, headSha, saveChanges, SECRET_NOT_KEPT } from "./changes";
 import { AGENT_AUTHOR } from "./agent-author";
 import { publishIfRequested } from "./auto-publish";
 import type { RunEnqueuer } from "./enqueue";
@@ -254,7 +254,7 @@ class ConversationRun {
       await this.callFinish({ ...result, outcome: "failed", error: message }, null);
       // The reason is recorded once, on the result; the summary is what the agent itself said.
       const summary = this.redactor.text(result.summary && result.summary !== result.error ? result.summary : "");
-      await appendEvent(this.db, this.id, { kind: "result", outcome, summary: summary || message, changedFiles, ...this.upTo() });
+      await appendEvent(this.db, this.id, { kind: "result", outcome, summary: summary || message, changedFiles: changedFiles.map((f) => this.redactor.text(f)), ...this.upTo() });
       return { status: failure.status, reason: message, lastUserSeq: this.lastUserSeq, patch: { outcome, error: message, summary: summary || null } };
     }
 
@@ -271,14 +271,30 @@ class ConversationRun {
       if (out?.pushedBranch !== undefined) patch.pushedBranch = out.pushedBranch;
       if (out?.mergeRequestUrl !== undefined) patch.mergeRequestUrl = out.mergeRequestUrl;
     } else if (head !== ws.baseSha) {
-      const allFiles = await changedBetween(ws, home, ws.baseSha, head);
-      await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: await diffBetween(ws, home, ws.baseSha, head), files: allFiles });
+      await this.storeChanges(ws, home, cloneBranch, head);
     } else {
       await clearChanges(this.db, this.id);
     }
     summary = this.redactor.text(summary);
-    await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles, ...this.upTo() });
+    // File names are the agent's choice: a file named after the token must not show it (attack 13).
+    await appendEvent(this.db, this.id, { kind: "result", outcome, summary, changedFiles: changedFiles.map((f) => this.redactor.text(f)), ...this.upTo() });
     return { status: "finished", lastUserSeq: this.lastUserSeq, patch: { ...patch, outcome, summary, error: null } };
+  }
+
+  /**
+   * An app/API conversation's unpushed work, stored for Push branch / Open merge request. Work that
+   * carries one of the run's secrets is not kept at all (attack 13): storing it would put the secret
+   * in the database unencrypted, and pushing it would carry it to GitLab.
+   */
+  private async storeChanges(ws: Workspace, home: string, cloneBranch: string, head: string): Promise<void> {
+    const allFiles = await changedBetween(ws, home, ws.baseSha, head);
+    const pendingPatch = await diffBetween(ws, home, ws.baseSha, head);
+    if (carriesSecret(pendingPatch, allFiles, this.redactor)) {
+      await appendEvent(this.db, this.id, { kind: "error", message: SECRET_NOT_KEPT });
+      await clearChanges(this.db, this.id);
+    } else {
+      await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: pendingPatch, files: allFiles });
+    }
   }
 
   /**
@@ -290,13 +306,10 @@ class ConversationRun {
     try {
       const head = (await ws.commitAll(this.redactor.text(`${this.conversation.title || "Changes by the agent"} (partial: the run did not finish)`), AGENT_AUTHOR)) ?? (await headSha(ws, home));
       const changedFiles = await changedBetween(ws, home, startSha, head);
-      if (!this.hooks && head !== ws.baseSha) {
-        const allFiles = await changedBetween(ws, home, ws.baseSha, head);
-        await saveChanges(this.db, this.id, { baseBranch: cloneBranch, baseSha: ws.baseSha, patch: await diffBetween(ws, home, ws.baseSha, head), files: allFiles });
-      }
+      if (!this.hooks && head !== ws.baseSha) await this.storeChanges(ws, home, cloneBranch, head);
       return changedFiles;
     } catch (err) {
-      log.warn("could not keep the partial work of a failed run", { conversationId: this.id, err });
+      log.warn("could not keep the partial work of a failed run", { conversationId: this.id, err: this.loggable(err) });
       return [];
     }
   }
@@ -310,14 +323,23 @@ class ConversationRun {
     if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
     this.finishCalled = true;
     try {
-      // What the hooks publish on GitLab (answers, review findings) never carries the run's credentials.
-      const summary = this.redactor.text(result.summary);
-      const error = result.error === undefined ? undefined : this.redactor.text(result.error);
-      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...result, summary, error, committedSha });
+      // Redacted before the hooks clip them for a comment: a clip through a token leaves a part
+      // that no redaction recognises afterwards (attack 13).
+      const safe = { ...result, summary: this.redactor.text(result.summary), error: result.error === undefined ? undefined : this.redactor.text(result.error) };
+      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...safe, committedSha });
     } catch (err) {
-      log.error("run hook finish threw", { conversationId: this.id, err });
+      log.error("run hook finish threw", { conversationId: this.id, err: this.loggable(err) });
       return undefined;
     }
+  }
+
+  /**
+   * An error for the log. The log's own redaction knows only credential shapes; an error may quote
+   * what the agent made (a file name carrying an encoded token, attack 13), so the run's redactor
+   * goes over it first.
+   */
+  private loggable(err: unknown): { name: string; message: string } | string {
+    return err instanceof Error ? { name: err.name, message: this.redactor.text(err.message) } : this.redactor.text(String(err));
   }
 
   /** Any exception: record it, tell the hooks, and end the conversation failed (or cancelled). */
@@ -325,7 +347,7 @@ class ConversationRun {
     const stopped = this.stopReason;
     const status = stopped === "cancelled" ? ("cancelled" as const) : ("failed" as const);
     const reason = stopped === "cancelled" ? "cancelled by the user" : stopped ? "interrupted" : this.redactor.text(describeRunError(err));
-    if (!stopped) log.warn("agent run failed", { conversationId: this.id, err });
+    if (!stopped) log.warn("agent run failed", { conversationId: this.id, err: this.loggable(err) });
     if (stopped === "lost") return null;
     try {
       if (this.workspace && this.hooks?.finish && !this.finishCalled) {

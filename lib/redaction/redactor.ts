@@ -1,5 +1,6 @@
 import { secretForms } from "./encodings";
 import { KNOWN_SHAPES } from "./known-shapes";
+import { canonicalView, squeezed } from "./canonical";
 
 /**
  * Text that went through the redactor. Every function that writes to GitLab (comments, merge
@@ -31,8 +32,9 @@ export interface RunSecret {
  */
 export class Redactor {
   private readonly exact: string[];
-  private readonly encoded: RegExp | null;
   private readonly encodedForms: string[];
+  /** the plain values (and their reversal), looked for in the canonical view of a text (canonical.ts) */
+  private readonly plain: string[];
 
   constructor(private readonly secrets: readonly RunSecret[] = []) {
     const exact = new Set<string>();
@@ -45,11 +47,16 @@ export class Redactor {
     }
     // Longest first, so a secret containing another is replaced whole.
     this.exact = [...exact].sort((a, b) => b.length - a.length);
+    const plain = new Set<string>();
+    for (const s of secrets) {
+      if (s.value.length < MIN_SECRET_LENGTH) continue;
+      plain.add(canonicalView(s.value).toLowerCase());
+      plain.add([...canonicalView(s.value)].reverse().join("").toLowerCase());
+    }
+    this.plain = [...plain];
     // A base64 core takes the whole base64 run around it: its neighbours encode the secret's
     // neighbours (`oauth2:` of a Basic header) and its padding, which would only hint at it.
     this.encodedForms = [...encoded];
-    const alternatives = [...encoded].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.encoded = alternatives.length > 0 ? new RegExp(`[A-Za-z0-9+/_-]*(?:${alternatives.join("|")})[A-Za-z0-9+/_-]*={0,2}`, "g") : null;
   }
 
   with(...more: RunSecret[]): Redactor {
@@ -60,16 +67,60 @@ export class Redactor {
   text(input: string): RedactedText {
     let out = input;
     for (const form of this.exact) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    if (this.encoded) {
+    if (this.encodedForms.length > 0) {
       // `base64` wraps its output at 76 columns: a block of base64 lines is joined before the search.
       out = out.replace(WRAPPED_BASE64, (block) => {
         const joined = block.replace(/\s+/g, "");
         return this.encodedForms.some((form) => joined.includes(form)) ? REDACTED : block;
       });
-      out = out.replace(this.encoded, REDACTED);
+      // Each run of base64 characters is looked at once (a pattern with the cores inside `[…]*` took
+      // quadratic time on a long run that held none: 160 000 `A`s blocked the worker for a minute).
+      out = out.replace(BASE64_RUN, (run) => (this.encodedForms.some((form) => run.includes(form)) ? REDACTED : run));
     }
     for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
-    return out as RedactedText;
+    return this.disguised(out) as RedactedText;
+  }
+
+  /**
+   * Whether a text still carries one of the run's secrets (not the known shapes: a repository may
+   * hold test fixtures shaped like tokens). For content the app pushes (workspace.ts), where
+   * replacing is not an option: the push is refused instead.
+   */
+  reveals(input: string): boolean {
+    if (this.exact.some((form) => input.includes(form))) return true;
+    if (this.encodedForms.length > 0) {
+      if (this.encodedForms.some((form) => input.includes(form))) return true;
+      const joined = input.replace(/\s+/g, "");
+      if (this.encodedForms.some((form) => joined.includes(form))) return true;
+    }
+    return this.hidesPlain(squeezed(canonicalView(input)));
+  }
+
+  /**
+   * The attacks the search above misses (redaction-attacks.test.ts): a secret with zero-width or
+   * other invisible characters interleaved, written with look-alike letters (full-width, Cyrillic),
+   * reversed, percent-encoded character by character (`%67%6C…`), JSON/JS-escaped (`\u0067…`), or
+   * broken over lines or spaces. Each is undone in a canonical view of the text (canonical.ts);
+   * positions in that view do not map back to the original, so a line whose view shows a secret is
+   * replaced whole, and a secret only visible across lines takes the whole text with it. Both only
+   * happen when someone is hiding a secret on purpose, so losing the rest is the right price.
+   */
+  private disguised(out: string): string {
+    // Only for a run's redactor: the shape-only one also redacts log lines, which must stay JSON.
+    if (this.plain.length === 0 || !this.hides(canonicalView(out))) return out;
+    const lines = out.split("\n").map((line) => (this.hides(canonicalView(line)) ? REDACTED : line));
+    const joined = lines.join("\n");
+    return this.hides(canonicalView(joined)) ? `${REDACTED} (this text hid a secret across several lines)` : joined;
+  }
+
+  /** A run secret in the squeezed view, or a credential shape (someone else's token) in the view. */
+  private hides(view: string): boolean {
+    return this.hidesPlain(squeezed(view)) || KNOWN_SHAPES.some((shape) => new RegExp(shape.source, shape.flags.replace("g", "")).test(view));
+  }
+
+  private hidesPlain(view: string): boolean {
+    const lower = view.toLowerCase();
+    return this.plain.some((p) => lower.includes(p));
   }
 
   /**
@@ -98,9 +149,14 @@ export class Redactor {
  * Wrapped base64 (what `base64` prints for anything over 57 bytes): full lines of 60+ characters,
  * each ending in a line break, then the last, shorter line.
  */
-const WRAPPED_BASE64 = /(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+[A-Za-z0-9+/_-]*={0,2}/g;
+// The last line must end there: otherwise the first word of the next line of prose went too.
+// It starts only where a run of base64 characters starts (the lookbehind), so a long run is tried
+// once, not from each of its characters (quadratic, see `text`).
+const WRAPPED_BASE64 = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{60,}={0,2}\r?\n)+(?:[A-Za-z0-9+/_-]*={0,2}(?=\r?\n|$))?/gm;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A maximal run of base64 characters (both alphabets) with its padding. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]+={0,2}/g;
+
 
 /** Texts the app builds without a run (acknowledgements, refusals): known shapes only. */
 export const shapeRedactor = new Redactor();

@@ -1,4 +1,5 @@
 import { GitPushRejectedError } from "@/lib/agent/workspace";
+import { appendEvent } from "@/lib/conversations/events";
 import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
 import { getBranch } from "@/lib/gitlab/branches";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
@@ -93,9 +94,12 @@ async function publish(
   const branch = ctx.workspace.branch;
   try {
     // The app pushes with the owner's full-scope token (never the agent's).
-    await ctx.workspace.push(branch, { token: ctx.token });
+    await ctx.workspace.push(branch, { token: ctx.token }, ctx.redactor);
   } catch (err) {
-    if (err instanceof GitPushRejectedError) return { kind: "push_refused", reason: err.message, summary, branch };
+    if (err instanceof GitPushRejectedError) {
+      if (err.reason === "secret") await appendEvent(ctx.db, conv.id, { kind: "error", message: err.message });
+      return { kind: "push_refused", reason: err.message, summary, branch };
+    }
     throw err;
   }
   out.pushedBranch = branch;

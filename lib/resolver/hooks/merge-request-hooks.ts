@@ -1,4 +1,5 @@
 import { GitPushRejectedError, type Workspace } from "@/lib/agent/workspace";
+import { appendEvent } from "@/lib/conversations/events";
 import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
 import { getDiscussion } from "@/lib/gitlab/discussions";
 import { getMergeRequest, getMergeRequestDiffs, type MergeRequestDetails } from "@/lib/gitlab/merge-requests";
@@ -107,13 +108,17 @@ export const mergeRequestHooks: RunHooks = {
           reply = { kind: "fork_no_push", summary: result.summary, allowCollaboration: true, branch: mr.sourceBranch, reason: "I cannot read the fork's repository" };
         } else {
           try {
-            await ctx.workspace.push(mr.sourceBranch, { token: ctx.token });
+            await ctx.workspace.push(mr.sourceBranch, { token: ctx.token }, ctx.redactor);
             out.pushedBranch = mr.sourceBranch;
             await recordPublished(ctx, { kind: "branch_pushed", branch: mr.sourceBranch, url: `${projectWebUrl(ctx.baseUrl, sourcePath ?? conv.projectPath)}/-/tree/${mr.sourceBranch}` });
             reply = { kind: "pushed", summary: result.summary, branch: mr.sourceBranch, sha: result.committedSha };
           } catch (err) {
             if (!(err instanceof GitPushRejectedError)) throw err;
-            reply = fork
+            // Refused by the app (a secret in the changes), not by GitLab: say that, fork or not.
+            if (err.reason === "secret") await appendEvent(ctx.db, conv.id, { kind: "error", message: err.message });
+            reply = err.reason === "secret"
+              ? { kind: "push_refused", reason: err.message, summary: result.summary, branch: mr.sourceBranch }
+              : fork
               ? { kind: "fork_no_push", summary: result.summary, allowCollaboration: true, branch: mr.sourceBranch, reason: `GitLab refused the push: ${err.message}` }
               : { kind: "push_refused", reason: err.message, summary: result.summary, branch: mr.sourceBranch };
           }
