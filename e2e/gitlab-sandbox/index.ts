@@ -1,5 +1,6 @@
 // The GitLab sandbox: an in-memory stand-in for GitLab (OAuth, REST v4, git over HTTP, webhooks),
 // started in-process for tests, benchmarks and the demo. See README.md.
+import { resetLabelEvents } from "./label-events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -86,6 +87,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
   const reset = async (): Promise<void> => {
     await Promise.allSettled([...app.background]);
     await app.webhooks.reset();
+    resetLabelEvents(app);
     await app.repos.clear();
     store.clear();
     app.faults.clear();

@@ -2,6 +2,7 @@
 // GitLab's `changes` block, add the system notes GitLab writes, and return the webhook event.
 import type { App } from "./context";
 import { discussionId, utcText } from "./format";
+import { recordLabelEvents } from "./label-events";
 import { ensureLabel, hookLabels } from "./present-issues";
 import type { Issue, NoteableType, Project, User } from "./store";
 import { assigneeAttrs, issueEvent, type BuiltEvent, type Changes } from "./webhook-payloads";
@@ -29,6 +30,7 @@ export function createIssue(app: App, project: Project, author: User, input: Iss
     title: { previous: null, current: issue.title }, updated_at: { previous: null, current: utcText(now) },
   };
   if (labels.length > 0) changes.labels = { previous: [], current: hookLabels(store, project, labels) };
+  recordLabelEvents(app, issue, author, labels, [], now);
   return { issue, event: issueEvent(app, project, issue, author, "open", changes) };
 }
 
@@ -75,6 +77,7 @@ export function updateIssue(app: App, project: Project, issue: Issue, actor: Use
     for (const l of labels) ensureLabel(store, project, l);
     changes.labels = { previous: hookLabels(store, project, before.labels), current: hookLabels(store, project, labels) };
     issue.labels = labels;
+    recordLabelEvents(app, issue, actor, added, removed, now);
     const body = labelSystemNote(app, project, added, removed);
     if (body) addSystemNote(app, project, "Issue", issue, actor, body, now);
   }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { branchRoutes } from "./api-branches";
 import { groupRoutes } from "./api-groups";
+import { hookEventRoutes } from "./api-hook-events";
 import { hookTestRoutes } from "./api-hook-test";
 import { hookRoutes } from "./api-hooks";
 import { issueRoutes } from "./api-issues";
@@ -11,6 +12,7 @@ import { namespaceRoutes } from "./api-namespaces";
 import { noteRoutes } from "./api-notes";
 import { projectRoutes } from "./api-projects";
 import { userRoutes } from "./api-users";
+import { labelEventRoutes } from "./label-events";
 import { authenticateToken, checkScopes, requestToken } from "./auth";
 import type { ApiRoute, App, Ctx } from "./context";
 import { handleControl, type ControlDeps } from "./control";
@@ -28,7 +30,7 @@ const API_PREFIX = "/api/v4";
 
 export function buildApiRouter(): Router<ApiRoute> {
   const router = new Router<ApiRoute>();
-  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes]) router.add(r.method, r.path, r);
+  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes, ...hookEventRoutes, ...labelEventRoutes]) router.add(r.method, r.path, r);
   return router;
 }
 
