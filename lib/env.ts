@@ -129,6 +129,17 @@ const schema = z.object({
     .default(10),
   /** GitLab requests the webhook sync and status checks keep in flight at once, per user */
   HOOKS_SYNC_CONCURRENCY: z.coerce.number().int("must be a whole number, e.g. 6").min(1, "must be at least 1, e.g. 6").max(32, "must be at most 32").default(6),
+  // Issue 16: recovery of missed webhook deliveries (lib/hooks/recovery.ts).
+  /** how often every installed webhook's missed deliveries are recovered, in minutes (also on start-up) */
+  HOOKS_RECOVERY_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int("must be a whole number of minutes, e.g. 5")
+    .min(1, "must be at least 1 minute, e.g. 5")
+    .max(1440, "must be at most 1440 minutes (once a day)")
+    .refine((m) => m < 60 || m % 60 === 0, "must be below 60 or a whole number of hours (60, 120, …), e.g. 5")
+    .default(5),
+  /** a missed trigger older than this many hours is answered with a comment instead of a run */
+  TRIGGER_STALE_HOURS: z.coerce.number().positive("must be more than 0 hours, e.g. 24").max(24 * 7, "must be at most 168 hours (GitLab keeps 7 days of deliveries)").default(24),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET"> & {

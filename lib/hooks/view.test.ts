@@ -35,6 +35,12 @@ const row = (over: Partial<WebhookInstallation> = {}): WebhookInstallation => ({
   checkedAt: new Date(0),
   createdAt: new Date(0),
   updatedAt: new Date(0),
+  recoveryRanAt: null,
+  sweptThrough: null,
+  recoveredCount: 0,
+  reenabledAt: null,
+  reenabledCount: 0,
+  recoveryError: null,
   ...over,
 });
 

@@ -1,6 +1,7 @@
 import type { InstallationStatus, ResourceType, WebhookInstallation } from "@/db/schema";
 import { accessLevelName } from "@/lib/gitlab/groups";
 import { fallbackNote } from "./fallback";
+import { toRecoveryInfo, type RecoveryInfo } from "./recovery-view";
 import type { HookResource } from "./resources";
 import { requiredLevel } from "./settings";
 
@@ -30,6 +31,8 @@ export interface WebhookRow {
   installation_id: string | null;
   hook_id: number | null;
   checked_at: string | null;
+  /** missed deliveries recovered, re-enabling, last run (lib/hooks/recovery.ts); null before any install */
+  recovery: RecoveryInfo | null;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -96,5 +99,6 @@ export function toWebhookRow(
     installation_id: own?.id ?? null,
     hook_id: own?.gitlabHookId ?? null,
     checked_at: iso(source?.checkedAt),
+    recovery: status === "installed" ? toRecoveryInfo(source) : null,
   };
 }

@@ -152,9 +152,11 @@ async function resume(
 ): Promise<ProcessResult> {
   const [conversation] = await db.select().from(conversations).where(eq(conversations.id, delivery.conversationId ?? "")).limit(1);
   if (!conversation) return result(delivery);
-  if (conversation.triggerKey === trigger.triggerKey) {
+  // A label trigger's key is replaced by its label event's once confirmed, and a label delivery is
+  // `triggered` only for the conversation it started, so that conversation is always its own.
+  if (conversation.triggerKey === trigger.triggerKey || trigger.kind === "issue_label") {
     await acknowledgeAndRun(db, config, conversation, { ...ctx, lastAttempt: opts.lastAttempt });
-  } else if (trigger.kind !== "issue_label") {
+  } else {
     await acknowledgeFollowUp(db, config, { deliveryId: delivery.id, conversation: conversation satisfies Conversation, trigger, ...ctx });
   }
   return result(delivery);

@@ -11,7 +11,8 @@ import { log } from "@/lib/log";
 import type { ResolverConfig } from "./config";
 import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity } from "./identity";
 import { findLinkedUser } from "./permissions";
-import { TRIGGER_LABEL, type Trigger } from "./trigger-types";
+import { issueLabelEvents, labelAdds, type LabelEvent } from "@/lib/gitlab/label-events";
+import { labelTriggerKey, TRIGGER_LABEL, type IssueLabelTrigger, type Trigger } from "./trigger-types";
 
 /**
  * A webhook body is only as trustworthy as the secret that signed it, and a secret belongs to ONE
@@ -117,9 +118,14 @@ export async function confirmTrigger(
       const issue = parseOne(await withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })), issueSchema, "issue");
       const labelled = (issue.labels ?? []).some((l) => labelTitle(l).trim().toLowerCase() === TRIGGER_LABEL);
       if (issue.iid !== trigger.issueIid || !labelled) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (the issue does not carry the ${TRIGGER_LABEL} label)` };
-      // Who added the label is not re-read (GitLab's resource label events would say); the scope check
-      // above keeps a forged author within the hook's own project or group.
-      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title } };
+      // GitLab's label event for this change gives the run its key (the same one the catch-up sweep
+      // uses, so a late delivery, a resend and the sweep start one run) and says who added the label.
+      // GitLab versions or tokens without resource label events keep the delivery's key and author;
+      // the scope check above keeps a forged author within the hook's own project or group.
+      const event = await labelEventFor(api, pid, trigger);
+      if (!event) return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title } };
+      const author = event.user ? { gitlabUserId: event.user.id, username: event.user.username } : trigger.author;
+      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title, author, triggerKey: labelTriggerKey(pid, trigger.issueIid, event.id) } };
     }
 
     if (trigger.kind === "issue_note") {
@@ -161,4 +167,28 @@ function noteMismatch(trigger: { noteId: number; author: { gitlabUserId: number 
   if (note.author.id !== trigger.author.gitlabUserId) return "the comment has another author";
   if (!sameText(note.body, trigger.body)) return "the comment's text differs";
   return null;
+}
+
+/** GitLab's hook times have whole seconds (`2025-01-01 10:00:00 UTC`); label events milliseconds. */
+const LABEL_EVENT_SLACK_MS = 2_000;
+
+/**
+ * The label event that added the trigger label in the change this delivery reports: the latest add
+ * at or before the change's time (plus the slack of its rounding). Null when GitLab has no such
+ * event for us (an old version, no access to the API, or a label added before events existed).
+ */
+export function pickLabelAdd(events: LabelEvent[], changedAt: string | null): LabelEvent | null {
+  const adds = labelAdds(events, TRIGGER_LABEL);
+  const at = changedAt ? Date.parse(changedAt) : Number.NaN;
+  const eligible = Number.isNaN(at) ? adds : adds.filter((e) => Date.parse(e.created_at) <= at + LABEL_EVENT_SLACK_MS);
+  return eligible[eligible.length - 1] ?? null;
+}
+
+async function labelEventFor(api: Parameters<typeof issueLabelEvents>[0], projectId: number, trigger: IssueLabelTrigger): Promise<LabelEvent | null> {
+  try {
+    return pickLabelAdd(await issueLabelEvents(api, projectId, trigger.issueIid), trigger.changedAt);
+  } catch (err) {
+    if (isAbsent(err)) return null;
+    throw err;
+  }
 }

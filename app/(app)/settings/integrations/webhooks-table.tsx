@@ -4,7 +4,7 @@ import { Fragment, useCallback, useEffect, useState } from "react";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { RecentDeliveries } from "./recent-deliveries";
-import { AlertStatus, WebhookStatusBadge } from "./webhook-status";
+import { AlertStatus, RecoveryStatus, WebhookStatusBadge } from "./webhook-status";
 
 type Load = { kind: "loading" } | { kind: "error"; code: string; message: string } | { kind: "ready"; rows: WebhookRow[]; total: number; page: number; perPage: number };
 
@@ -152,6 +152,7 @@ export function WebhooksTable() {
                       </p>
                     ) : null}
                     <AlertStatus row={row} />
+                    <RecoveryStatus row={row} />
                     {row.note ? <p className="mt-1 max-w-md text-xs text-slate-500" data-testid={`webhook-note-${key}`}>{row.note}</p> : null}
                   </td>
                   <td className="py-3">

@@ -1,0 +1,35 @@
+import { EventEmitter } from "node:events";
+import type { DbHandle } from "@/db/client";
+import { log } from "@/lib/log";
+
+/**
+ * "A delivery was just recorded": wakes the worker at once instead of leaving the job to pg-boss's
+ * next poll (0.5 s), which dominated the time to acknowledge a trigger.
+ * - Postgres: the receiver's insert statement itself runs `pg_notify(DELIVERY_CHANNEL, …)`
+ *   (record-delivery.ts), so the signal is sent exactly when the row and its job commit, and reaches
+ *   workers in other processes; they LISTEN (lib/jobs/delivery-wakeup.ts).
+ * - PGlite: one process holds the database, so the worker is in this process: an in-process event.
+ * The signal carries nothing but a wake-up; the worker fetches jobs from the queue as usual, so a
+ * lost signal only costs the poll interval, and a forged one only an extra fetch.
+ */
+
+export const DELIVERY_CHANNEL = "webhook_delivery";
+
+const local = new EventEmitter();
+local.setMaxListeners(0);
+
+/** After a delivery was recorded outside the receiver's statement (the catch-up sweep). */
+export function notifyDelivery(handle: DbHandle): void {
+  local.emit("delivery");
+  if (handle.kind === "postgres") void handle.sql.notify(DELIVERY_CHANNEL, "").catch((err: unknown) => log.debug("delivery notify failed", { err }));
+}
+
+/** In-process deliveries (PGlite, and the receiver in a web process that also works jobs). */
+export function signalLocalDelivery(): void {
+  local.emit("delivery");
+}
+
+export function onLocalDelivery(listener: () => void): () => void {
+  local.on("delivery", listener);
+  return () => local.off("delivery", listener);
+}
