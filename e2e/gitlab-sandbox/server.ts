@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { branchRoutes } from "./api-branches";
 import { groupRoutes } from "./api-groups";
 import { hookEventRoutes } from "./api-hook-events";
+import { issueAwardRoutes } from "./api-issue-awards";
 import { hookTestRoutes } from "./api-hook-test";
 import { hookRoutes } from "./api-hooks";
 import { issueRoutes } from "./api-issues";
@@ -30,7 +31,7 @@ const API_PREFIX = "/api/v4";
 
 export function buildApiRouter(): Router<ApiRoute> {
   const router = new Router<ApiRoute>();
-  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes, ...hookEventRoutes, ...labelEventRoutes]) router.add(r.method, r.path, r);
+  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes, ...hookEventRoutes, ...labelEventRoutes, ...issueAwardRoutes]) router.add(r.method, r.path, r);
   return router;
 }
 

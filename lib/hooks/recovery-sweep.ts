@@ -9,7 +9,6 @@ import { getProject } from "@/lib/gitlab/projects";
 import { log } from "@/lib/log";
 import { TRIGGER_LABEL } from "@/lib/resolver/trigger-types";
 import { recordDelivery } from "@/lib/webhooks/record-delivery";
-import { notifyDelivery } from "@/lib/webhooks/delivery-signal";
 import { isStale, issueNoteTrigger, labelTrigger, mergeRequestNoteTrigger, type SweptProject, type SweptTrigger } from "./recovery-triggers";
 import { postStaleNotices } from "./stale-notice";
 
@@ -115,7 +114,6 @@ export async function sweepInstallation(handle: DbHandle, api: GitLabApi, instal
       });
       if (recorded.status === "recorded") {
         result.recovered++;
-        notifyDelivery(handle);
         log.info("missed trigger recovered", { installationId: installation.id, key: t.trigger.triggerKey, deliveryId: recorded.deliveryId });
       }
     }

@@ -52,6 +52,17 @@ export const jobDefinitions = {
     queue: { retryLimit: 1, retryDelay: 60, expireInSeconds: 600 } satisfies Omit<PgBoss.Queue, "name">,
     cron: () => cronForMinutes(getEnv().HOOKS_SYNC_INTERVAL_MINUTES),
   },
+  /**
+   * Recovers what GitLab could not deliver, for every installed hook (lib/hooks/recovery.ts): on
+   * every worker start, every HOOKS_RECOVERY_INTERVAL_MINUTES, and when the database comes back.
+   * "stately" with one singleton key: one pass queued and one running at a time. A pass that could
+   * not reach GitLab is retried with backoff, so it also runs when GitLab comes back.
+   */
+  "hooks.recover": {
+    schema: z.object({ reason: z.enum(["startup", "schedule", "reconnect", "manual"]).default("schedule") }),
+    queue: { policy: "stately", retryLimit: 10, retryDelay: 15, retryBackoff: true, expireInSeconds: 1800 } satisfies Omit<PgBoss.Queue, "name">,
+    cron: () => cronForMinutes(getEnv().HOOKS_RECOVERY_INTERVAL_MINUTES),
+  },
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;

@@ -1,6 +1,4 @@
 import { EventEmitter } from "node:events";
-import type { DbHandle } from "@/db/client";
-import { log } from "@/lib/log";
 
 /**
  * "A delivery was just recorded": wakes the worker at once instead of leaving the job to pg-boss's
@@ -17,12 +15,6 @@ export const DELIVERY_CHANNEL = "webhook_delivery";
 
 const local = new EventEmitter();
 local.setMaxListeners(0);
-
-/** After a delivery was recorded outside the receiver's statement (the catch-up sweep). */
-export function notifyDelivery(handle: DbHandle): void {
-  local.emit("delivery");
-  if (handle.kind === "postgres") void handle.sql.notify(DELIVERY_CHANNEL, "").catch((err: unknown) => log.debug("delivery notify failed", { err }));
-}
 
 /** In-process deliveries (PGlite, and the receiver in a web process that also works jobs). */
 export function signalLocalDelivery(): void {

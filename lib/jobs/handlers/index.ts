@@ -1,4 +1,5 @@
 import type { HandlerMap } from "../worker";
+import { hooksRecover } from "./hooks-recover";
 import { hooksSweep, hooksSync } from "./hooks-sync";
 import { systemProbe } from "./system-probe";
 import { agentRun } from "./agent-run";
@@ -11,4 +12,5 @@ export const handlers: HandlerMap = {
   "webhook.process": webhookProcess,
   "hooks.sync": hooksSync,
   "hooks.sweep": hooksSweep,
+  "hooks.recover": hooksRecover,
 };

@@ -10,6 +10,7 @@ import { log } from "@/lib/log";
 import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "../comments";
 import { mergeRequestContext } from "../prompt-context";
 import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished } from "./common";
+import { mergeRequestVerdict } from "./trigger-reaction";
 
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
@@ -116,12 +117,12 @@ export const mergeRequestHooks: RunHooks = {
       log.error("merge request run finish failed", { conversationId: conv.id, err });
       reply = { kind: "failed", reason: `publishing the result failed: ${(err as Error).message}`, summary: result.summary };
     }
-    await postFinal(ctx, env, mergeRequestReplyBody(reply, env.url));
+    await postFinal(ctx, env, mergeRequestReplyBody(reply, env.url), mergeRequestVerdict(reply));
     return out;
   },
 
   async abort(ctx, reason) {
     const env = await hookEnv(ctx.conversation);
-    await postFinal(ctx, env, mergeRequestReplyBody({ kind: "failed", reason }, env.url));
+    await postFinal(ctx, env, mergeRequestReplyBody({ kind: "failed", reason }, env.url), "unresolved");
   },
 };
