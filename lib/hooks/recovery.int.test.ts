@@ -119,13 +119,11 @@ describe("recovery after an outage", () => {
     }
     // The trigger says how the run ended: ✅ on the issue for a label, on the comment for a comment, 👀 gone.
     for (const iid of issues.slice(0, 3)) {
-      const awards = await api<{ name: string }[]>("GET", `/projects/${pid}/issues/${iid}/award_emoji`);
-      expect(awards.map((a) => a.name)).toEqual(["white_check_mark"]);
+      await waitFor(`✅ on #${iid}`, async () => (await api<{ name: string }[]>("GET", `/projects/${pid}/issues/${iid}/award_emoji`)).map((a) => a.name).join(",") === "white_check_mark", 10_000);
     }
     for (const iid of issues.slice(3)) {
       const trigger = (await notes(iid)).find((n) => n.body.startsWith("@openhands"))!;
-      const awards = await api<{ name: string }[]>("GET", `/projects/${pid}/issues/${iid}/notes/${trigger.id}/award_emoji`);
-      expect(awards.map((a) => a.name)).toEqual(["white_check_mark"]);
+      await waitFor(`✅ alone on the comment of #${iid}`, async () => (await api<{ name: string }[]>("GET", `/projects/${pid}/issues/${iid}/notes/${trigger.id}/award_emoji`)).map((a) => a.name).join(",") === "white_check_mark", 10_000);
     }
     const after = await row();
     expect(after.recoveredCount).toBe(result.recovered);

@@ -109,6 +109,7 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   const [same] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, trigger.triggerKey)).limit(1);
   if (same) {
     const reason = `duplicate: already handled by conversation ${same.id}`;
+    log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: same.id, key: trigger.triggerKey });
     await recordOutcome(db, delivery.id, "ignored", reason, same.id);
     return { outcome: "ignored", reason, conversationId: same.id };
   }
