@@ -40,7 +40,7 @@ function decided(header: SweptTrigger["header"], payload: IssueHook | NoteHook, 
 
 /** A label event that added `openhands`, as the Issue Hook of that change. */
 export function labelTrigger(project: SweptProject, issue: Pick<ChangedIssue, "id" | "iid" | "title">, event: LabelEvent): SweptTrigger | null {
-  if (!event.user || !event.label) return null;
+  if (!event.user || !event.label || event.action !== "add") return null;
   const payload: IssueHook = {
     object_kind: "issue",
     event_type: "issue",
