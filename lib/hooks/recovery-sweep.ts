@@ -76,7 +76,12 @@ async function alreadySeen(db: Database, t: SweptTrigger): Promise<boolean> {
   const attrs = t.payload.object_attributes;
   const sameObject =
     t.header === "Note Hook"
-      ? and(inArray(webhookDeliveries.event, ["Note Hook", "Confidential Note Hook"]), sql`${webhookDeliveries.payload}->'object_attributes'->>'id' = ${String(attrs.id)}`)
+      ? and(
+          inArray(webhookDeliveries.event, ["Note Hook", "Confidential Note Hook"]),
+          sql`${webhookDeliveries.payload}->'object_attributes'->>'id' = ${String(attrs.id)}`,
+          // the comment's creation; an edit delivered later does not mean the trigger was seen
+          sql`coalesce(${webhookDeliveries.payload}->'object_attributes'->>'action', 'create') = 'create'`,
+        )
       : and(
           inArray(webhookDeliveries.event, ["Issue Hook", "Confidential Issue Hook"]),
           sql`${webhookDeliveries.payload}->'object_attributes'->>'iid' = ${String("iid" in attrs ? attrs.iid : -1)}`,

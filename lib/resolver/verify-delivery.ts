@@ -107,7 +107,17 @@ export async function confirmTrigger(
   const pid = trigger.projectId;
 
   try {
-    const project = await getProject(api, pid);
+    // The reads go out together (they are only reads, with the verifier's own token); nothing is
+    // decided until the project's scope is checked below. One round trip instead of three keeps the
+    // acknowledgment fast.
+    const projectRead = getProject(api, pid);
+    const labelReads =
+      trigger.kind === "issue_label"
+        ? Promise.all([withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })).then((raw) => parseOne(raw, issueSchema, "issue")), labelEventFor(api, pid, trigger)])
+        : null;
+    // A rejected read that is never awaited (the scope check returned first) must not go unhandled.
+    labelReads?.catch(() => undefined);
+    const project = await projectRead;
     if (project.id !== pid) return { ok: false, reason: TRIGGER_UNCONFIRMED };
     if (installation.resourceType === "project" ? project.id !== installation.resourceId : !underGroup(project.pathWithNamespace, installation.resourcePath)) {
       return { ok: false, reason: outsideScope(installation) };
@@ -115,14 +125,14 @@ export async function confirmTrigger(
     const fromProject = { projectPath: project.pathWithNamespace, projectWebUrl: project.webUrl, defaultBranch: project.defaultBranch ?? trigger.defaultBranch };
 
     if (trigger.kind === "issue_label") {
-      const issue = parseOne(await withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })), issueSchema, "issue");
+      if (!labelReads) throw new Error("label trigger without its reads");
+      const [issue, event] = await labelReads;
       const labelled = (issue.labels ?? []).some((l) => labelTitle(l).trim().toLowerCase() === TRIGGER_LABEL);
       if (issue.iid !== trigger.issueIid || !labelled) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (the issue does not carry the ${TRIGGER_LABEL} label)` };
       // GitLab's label event for this change gives the run its key (the same one the catch-up sweep
       // uses, so a late delivery, a resend and the sweep start one run) and says who added the label.
       // GitLab versions or tokens without resource label events keep the delivery's key and author;
       // the scope check above keeps a forged author within the hook's own project or group.
-      const event = await labelEventFor(api, pid, trigger);
       if (!event) return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title } };
       const author = event.user ? { gitlabUserId: event.user.id, username: event.user.username } : trigger.author;
       return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title, author, triggerKey: labelTriggerKey(pid, trigger.issueIid, event.id) } };
