@@ -115,6 +115,15 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   }
 
   const active = await findActiveConversation(db, trigger);
+  // The same trigger delivered twice at once (project and group hook, a resend, the catch-up sweep):
+  // the other delivery's conversation was committed between the two reads above. It is this
+  // trigger's own run, not one to add a follow-up to.
+  if (active && active.triggerKey === trigger.triggerKey) {
+    const reason = `duplicate: already handled by conversation ${active.id}`;
+    log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: active.id, key: trigger.triggerKey });
+    await recordOutcome(db, delivery.id, "ignored", reason, active.id);
+    return { outcome: "ignored", reason, conversationId: active.id };
+  }
   if (active) {
     if (trigger.kind === "issue_label") {
       const reason = `a run is already in progress for this issue (conversation ${active.id})`;
