@@ -13,7 +13,11 @@ import { EventEmitter } from "node:events";
 
 export const DELIVERY_CHANNEL = "webhook_delivery";
 
-const local = new EventEmitter();
+// On globalThis, like the database handle: Next can evaluate this module once in the route's bundle
+// and once in instrumentation's (where the worker runs), and both must share one emitter.
+const key = Symbol.for("gitlab-agent.delivery-signal");
+type G = typeof globalThis & { [key]?: EventEmitter };
+const local = ((globalThis as G)[key] ??= new EventEmitter());
 local.setMaxListeners(0);
 
 /** In-process deliveries (PGlite, and the receiver in a web process that also works jobs). */
