@@ -139,6 +139,11 @@ const schema = z.object({
     .refine((m) => m < 60 || m % 60 === 0, "must be below 60 or a whole number of hours (60, 120, …), e.g. 5")
     .default(5),
   /** a missed trigger older than this many hours is answered with a comment instead of a run */
+  /** `0` turns off waking the worker on a new delivery (it then waits for the queue's 0.5 s poll); for the benchmark's baseline */
+  JOBS_WAKE_ON_DELIVERY: z
+    .enum(["1", "0", "true", "false", "yes", "no", ""])
+    .optional()
+    .transform((v) => v !== "0" && v !== "false" && v !== "no"),
   TRIGGER_STALE_HOURS: z.coerce.number().positive("must be more than 0 hours, e.g. 24").max(24 * 7, "must be at most 168 hours (GitLab keeps 7 days of deliveries)").default(24),
 });
 

@@ -59,7 +59,7 @@ export function startProcessWorker(): Promise<RunningWorker> {
     // A new delivery wakes the worker at once (LISTEN/NOTIFY, or in-process on PGlite).
     const recover = (reason: "startup" | "reconnect") =>
       void enqueueRecovery(queue, reason).catch((err: unknown) => log.warn("could not queue the recovery of missed deliveries", { reason, err }));
-    const stopWakeup = await startDeliveryWakeup(handle, worker, () => recover("reconnect"));
+    const stopWakeup = env.JOBS_WAKE_ON_DELIVERY ? await startDeliveryWakeup(handle, worker, () => recover("reconnect")) : async () => undefined;
     // Whatever GitLab could not deliver while no worker ran (lib/hooks/recovery.ts).
     recover("startup");
     log.info("worker started", { pid: process.pid, db: handle.kind });
