@@ -76,6 +76,14 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   if (delivery.outcome === "triggered" && delivery.conversationId) return resume(db, config, delivery, derived.trigger, ctx, opts);
 
   // What GitLab has, not what the body says: author, text and label are read back before acting.
+  // The permission check starts at once with the author the body names, beside the read-back that
+  // confirms it (one round trip less before the acknowledgment). Its result is used only when the
+  // confirmed author is that same GitLab user and name; otherwise it is discarded and the check runs
+  // again for the confirmed author. It only reads (the author's membership, with the same token the
+  // read-back may use), so a forged body gains nothing from it.
+  const claimed = derived.trigger;
+  const early = checkTriggerPermission(db, config, { ...ctx, projectId: claimed.projectId, author: claimed.author });
+  early.catch(() => undefined);
   const confirmed = await confirmTrigger(db, config, installation, derived.trigger, ctx);
   if (!confirmed.ok) return refuse(db, delivery.id, confirmed.reason);
   const { trigger } = confirmed;
@@ -89,7 +97,8 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     return { outcome: "ignored", reason, conversationId: null };
   }
 
-  const permission = await checkTriggerPermission(db, config, { ...ctx, projectId: trigger.projectId, author: trigger.author });
+  const sameAuthor = trigger.projectId === claimed.projectId && trigger.author.gitlabUserId === claimed.author.gitlabUserId && trigger.author.username === claimed.author.username;
+  const permission = sameAuthor ? await early : await checkTriggerPermission(db, config, { ...ctx, projectId: trigger.projectId, author: trigger.author });
   if (!permission.allowed) {
     const fallbackUserIds = [installation.installedBy, permission.user?.userId].filter((id): id is string => typeof id === "string");
     const replied = await replyWithRefusal(db, config, {
