@@ -16,7 +16,11 @@ beforeAll(async () => {
   receiver = await startReceiver();
   const seed = await sandbox.seed({
     users: [{ username: "erin", personal_access_tokens: [{ name: "t", scopes: ["api"] }] }],
-    projects: [{ namespace: "erin", path: "log", labels: ["openhands"], issues: [{ title: "One", author: "erin" }] }],
+    groups: [{ path: "corp", tier: "premium", members: [{ username: "erin", access_level: 50 }] }],
+    projects: [
+      { namespace: "erin", path: "log", labels: ["openhands"], issues: [{ title: "One", author: "erin" }] },
+      { namespace: "corp", path: "svc", issues: [{ title: "Corp issue", author: "erin" }] },
+    ],
   });
   api = apiClient(sandbox.url, seed.users[0]!.personal_access_tokens[0]!.token);
 });
@@ -73,6 +77,21 @@ describe("hook events and resend", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await api("POST", `${events}/${String(first.id)}/resend`)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it("a group hook: disabled after 4 failures, its log listed, and re-enabled by a group test request", async () => {
+    const G = "/groups/corp";
+    const hook = obj((await api("POST", `${G}/hooks`, { url: receiver.url, token: "s3cret", note_events: true, push_events: false })).body);
+    receiver.respond = () => 500;
+    for (let n = 1; n <= 4; n++) {
+      await api("POST", "/projects/corp%2Fsvc/issues/1/notes", { body: `group comment ${n}` });
+      await sandbox.settleDeliveries();
+    }
+    expect(obj((await api("GET", `${G}/hooks/${String(hook.id)}`)).body).alert_status).toBe("temporarily_disabled");
+    expect(arr((await api("GET", `${G}/hooks/${String(hook.id)}/events?status=server_failure`)).body)).toHaveLength(4);
+    receiver.respond = () => 200;
+    expect((await api("POST", `${G}/hooks/${String(hook.id)}/test/note_events`)).status).toBe(201);
+    expect(obj((await api("GET", `${G}/hooks/${String(hook.id)}`)).body).alert_status).toBe("executable");
   });
 
   it("lists resource label events of an issue with who added which label", async () => {

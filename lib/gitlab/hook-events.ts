@@ -15,7 +15,8 @@ import type { HookOwner } from "./hooks";
  *   `Idempotency-Key`. Limited to 5 a minute per user and project or group, all its hooks together
  *   (https://docs.gitlab.com/administration/settings/rate-limit-on-webhook-operations/). A disabled
  *   hook does not execute it.
- * - `POST /projects/:id/hooks/:hook_id/test/:trigger`: a test request; a 2xx answer re-enables a
+ * - `POST /{projects|groups}/:id/hooks/:hook_id/test/:trigger` (groups: GitLab 17,
+ *   gitlab-org/gitlab!150486): a test request; a 2xx answer re-enables a
  *   temporarily or permanently disabled hook, which is how GitLab documents re-enabling one
  *   (https://docs.gitlab.com/user/project/integrations/webhooks/#re-enable-disabled-webhooks). Same
  *   5-a-minute limit as resends.
@@ -78,7 +79,6 @@ export async function resendHookEvent(api: GitLabApi, owner: HookOwner, hookId: 
  * sample (no notes yet) or the receiver failed.
  */
 export async function testHook(api: GitLabApi, owner: HookOwner, hookId: number, trigger: string): Promise<boolean> {
-  if (owner.kind !== "project") return false;
   try {
     await rest(api, "post", `${base(owner, hookId)}/test/${trigger}`);
     return true;
