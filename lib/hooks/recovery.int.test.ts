@@ -155,6 +155,17 @@ describe("recovery after an outage", () => {
     expect(duplicates.length).toBeGreaterThanOrEqual(failed.length);
   });
 
+  it("with GitLab failing, a pass records why and asks to be retried; it runs once GitLab is back", async () => {
+    await h.gl.control("faults", { path: "^/api/v4/", status: 503 });
+    const down = await recoverInstallation(h.t.handle, await row(), options());
+    expect(down).toMatchObject({ gitlabDown: true, recovered: 0 });
+    expect((await row()).recoveryError).toMatch(/server error \(503\)/);
+    await fetch(`${h.gl.sandbox.url}/-/sandbox/faults`, { method: "DELETE" });
+    const back = await recoverInstallation(h.t.handle, await row(), options());
+    expect(back).toMatchObject({ gitlabDown: false, error: null });
+    expect((await row()).recoveryError).toBeNull();
+  });
+
   it("a trigger older than the stale window gets one comment saying it was not run, and no run", async () => {
     const iid = await newIssue("Old request");
     await h.gl.sandbox.settleDeliveries();

@@ -47,6 +47,8 @@ export interface RecoveryResult {
   recovered: number;
   stale: number;
   error: string | null;
+  /** the pass failed because GitLab was unreachable or failing: worth trying again soon */
+  gitlabDown: boolean;
 }
 
 /** First pass on a hook: look back this far (never further than GitLab's 7-day log). */
@@ -137,7 +139,7 @@ const describe = (err: unknown): string => {
 
 export async function recoverInstallation(handle: DbHandle, installation: WebhookInstallation, opts: RecoveryOptions): Promise<RecoveryResult> {
   const now = opts.now?.() ?? new Date();
-  const out: RecoveryResult = { installationId: installation.id, reenabled: false, resent: 0, recovered: 0, stale: 0, error: null };
+  const out: RecoveryResult = { installationId: installation.id, reenabled: false, resent: 0, recovered: 0, stale: 0, error: null, gitlabDown: false };
   const hookId = installation.gitlabHookId;
   const owner: HookOwner = { kind: installation.resourceType, id: installation.resourceId };
   const { db } = handle;
@@ -168,6 +170,7 @@ export async function recoverInstallation(handle: DbHandle, installation: Webhoo
       .where(eq(webhookInstallations.id, installation.id));
   } catch (err) {
     out.error = describe(err);
+    out.gitlabDown = err instanceof GitLabError && (err.kind === "unreachable" || err.kind === "server_error");
     log.warn("webhook recovery failed", { installationId: installation.id, error: out.error });
     await db.update(webhookInstallations).set({ recoveryRanAt: now, recoveryError: out.error.slice(0, 500) }).where(eq(webhookInstallations.id, installation.id));
   }

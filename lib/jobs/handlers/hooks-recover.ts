@@ -6,9 +6,6 @@ import { log } from "@/lib/log";
 import { resolverConfig } from "@/lib/resolver/config";
 import type { JobHandler } from "../worker";
 
-/** A pass whose every failure was "GitLab unreachable" is retried (with backoff) until GitLab is back. */
-const unreachable = (error: string | null): boolean => error !== null && /unreachable|could not reach|timed out|ECONNREFUSED|5\d\d/i.test(error);
-
 /** `hooks.recover`: one recovery pass over every installed hook (lib/hooks/recovery.ts). */
 export const hooksRecover: JobHandler<"hooks.recover"> = async (data) => {
   // The resolver's configuration: the same GitLab, bot and OAuth application the deliveries use.
@@ -26,6 +23,8 @@ export const hooksRecover: JobHandler<"hooks.recover"> = async (data) => {
   };
   if (summary.recovered > 0 || summary.reenabled > 0 || summary.stale > 0) log.info("missed deliveries recovered", summary);
   const failures = results.filter((r) => r.error);
-  if (failures.length > 0 && failures.every((r) => unreachable(r.error))) throw new Error(`GitLab unreachable for ${failures.length} webhook(s); retrying`);
+  // GitLab down for every hook: the job is retried with backoff (definitions.ts), so recovery also
+  // runs when GitLab comes back.
+  if (failures.length > 0 && failures.every((r) => r.gitlabDown)) throw new Error(`GitLab unreachable for ${failures.length} webhook(s); retrying`);
   return summary;
 };
