@@ -5,7 +5,7 @@ import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { RecentDeliveries } from "./recent-deliveries";
 import { AutoReviewToggle } from "./auto-review-toggle";
-import { AlertStatus, WebhookStatusBadge } from "./webhook-status";
+import { AlertStatus, RecoveryStatus, WebhookStatusBadge } from "./webhook-status";
 
 type Load = { kind: "loading" } | { kind: "error"; code: string; message: string } | { kind: "ready"; rows: WebhookRow[]; total: number; page: number; perPage: number };
 
@@ -154,6 +154,7 @@ export function WebhooksTable() {
                       </p>
                     ) : null}
                     <AlertStatus row={row} />
+                    <RecoveryStatus row={row} />
                     {row.note ? <p className="mt-1 max-w-md text-xs text-slate-500" data-testid={`webhook-note-${key}`}>{row.note}</p> : null}
                   </td>
                   <td className="py-3 pr-4">
