@@ -121,6 +121,8 @@ describe("outage: app down while triggers are made, then restarted", () => {
       ENCRYPTION_KEY: KEY,
       AUTH_SECRET: SECRET,
       WORKER_IN_PROCESS: "on",
+      // The test agent (main requires an explicit agent choice since the sandbox work).
+      AGENT_RUNTIME: "scripted",
       LOG_LEVEL: "info",
       ...(kind === "postgres" ? { DATABASE_URL: tdb!.url } : { DATA_DIR: dir }),
     };
