@@ -57,7 +57,18 @@ test("label an issue openhands: ack with a working link, an MR that closes it, a
   // 4. A final comment with the summary and the MR link.
   await expect.poll(async () => (await notes()).some((n) => n.body.includes(`!${mr!.iid}`) && n.body.includes(mr!.web_url)), { timeout: 30_000 }).toBe(true);
 
-  // The bot's comments read well on GitLab's issue page.
+  // 5. The trigger says how the run ended: ✅ on the issue (a label trigger), and the ack's 👀 is gone.
+  const awardNames = async (path: string) => ((await gitlab("GET", path)) as { name: string }[]).map((a) => a.name).join(",");
+  await expect.poll(() => awardNames(`/projects/${PROJECT}/issues/1/award_emoji`), { timeout: 15_000 }).toBe("white_check_mark");
+
+  // 6. A request that fails: ❌ on the triggering comment instead of its 👀.
+  const failing = (await gitlab("POST", `/projects/${PROJECT}/issues/1/notes`, { body: "@openhands fail: the build server is down" })) as { id: number };
+  await expect.poll(() => awardNames(`/projects/${PROJECT}/issues/1/notes/${failing.id}/award_emoji`), { timeout: 45_000 }).toBe("x");
+
+  // The bot's comments, and the ✅ / ❌ on the triggers, read well on GitLab's issue page.
   await page.goto(`${sandboxUrl()}/demo/hello-app/-/issues/1`);
+  await expect(page.getByTestId("issue-awards")).toContainText("✅");
+  await expect(page.getByTestId(`note-awards-${failing.id}`)).toContainText("❌");
+  await expect(page.getByTestId(`note-awards-${failing.id}`)).not.toContainText("👀");
   await page.screenshot({ path: "test-results/gitlab-issue-comments.png", fullPage: true });
 });

@@ -55,6 +55,8 @@ test.describe("Settings › Integrations: GitLab webhooks", () => {
     await expect(integrations.status(PROJECT)).toHaveText("Installed", { timeout: 15_000 });
     await expect(integrations.reinstall(PROJECT)).toHaveText("Reinstall");
     await expect(integrations.reinstall(PROJECT)).toBeDisabled();
+    // An installed hook says, in words, where the recovery of missed deliveries stands.
+    await expect(integrations.row(PROJECT).locator('[data-testid^="webhook-recovery-"]')).toContainText("Missed deliveries");
     // The one-at-a-time lock is released: the group can be reinstalled now.
     await expect(integrations.reinstall(GROUP)).toBeEnabled();
     expect(await ours(`/projects/${enc(PROJECT)}`)).toHaveLength(1);

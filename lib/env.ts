@@ -176,6 +176,22 @@ const schema = z.object({
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days, e.g. 30").min(1, "must be at least 1 day, e.g. 30").max(3650, "must be at most 3650 days").default(30),
   /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, every interface otherwise) */
   LISTEN_HOST: z.string().min(1).optional(),
+  // Issue 16: recovery of missed webhook deliveries (lib/hooks/recovery.ts).
+  /** how often every installed webhook's missed deliveries are recovered, in minutes (also on start-up) */
+  HOOKS_RECOVERY_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int("must be a whole number of minutes, e.g. 5")
+    .min(1, "must be at least 1 minute, e.g. 5")
+    .max(1440, "must be at most 1440 minutes (once a day)")
+    .refine((m) => m < 60 || m % 60 === 0, "must be below 60 or a whole number of hours (60, 120, …), e.g. 5")
+    .default(5),
+  /** `0` turns off waking the worker on a new delivery (it then waits for the queue's 0.5 s poll); for the benchmark's baseline */
+  JOBS_WAKE_ON_DELIVERY: z
+    .enum(["1", "0", "true", "false", "yes", "no", ""])
+    .optional()
+    .transform((v) => v !== "0" && v !== "false" && v !== "no"),
+  /** a missed trigger older than this many hours is answered with a comment instead of a run */
+  TRIGGER_STALE_HOURS: z.coerce.number().positive("must be more than 0 hours, e.g. 24").max(24 * 7, "must be at most 168 hours (GitLab keeps 7 days of deliveries)").default(24),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "ENCRYPTION_KEY" | "AUTH_SECRET" | "AGENT_RUNTIME"> & {

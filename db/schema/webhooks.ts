@@ -37,6 +37,18 @@ export const webhookInstallations = pgTable(
     autoReviewAt: timestamp("auto_review_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
     checkedAt: timestamp("checked_at", { withTimezone: true }),
+    // Recovery of missed deliveries (issue 16, lib/hooks/recovery.ts).
+    /** when recovery last finished for this hook */
+    recoveryRanAt: timestamp("recovery_ran_at", { withTimezone: true }),
+    /** everything that happened before this moment has been seen (delivered, resent or swept) */
+    sweptThrough: timestamp("swept_through", { withTimezone: true }),
+    /** missed deliveries recovered so far: failed ones resent plus triggers found by the sweep */
+    recoveredCount: integer("recovered_count").notNull().default(0),
+    /** when GitLab had disabled the hook and recovery re-enabled it (last time), and how often */
+    reenabledAt: timestamp("reenabled_at", { withTimezone: true }),
+    reenabledCount: integer("reenabled_count").notNull().default(0),
+    /** why the last recovery could not finish, in words for the Integrations page */
+    recoveryError: text("recovery_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

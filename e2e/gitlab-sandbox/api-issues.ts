@@ -21,6 +21,9 @@ function listIssues(ctx: Ctx): ApiResult {
   const authorId = q.get("author_id");
   const assigneeId = q.get("assignee_id");
   const confidential = q.get("confidential");
+  // https://docs.gitlab.com/api/issues/#list-project-issues: updated_after is inclusive.
+  const updatedAfter = q.has("updated_after") ? Date.parse(q.get("updated_after") ?? "") : null;
+  if (updatedAfter !== null && Number.isNaN(updatedAfter)) throw invalid(["updated_after"]);
   const list: Issue[] = [];
   for (const issue of pa.project.issues.values()) {
     if (!canSeeIssue(issue, pa.user, pa.level)) continue;
@@ -35,6 +38,7 @@ function listIssues(ctx: Ctx): ApiResult {
     if (authorId && String(issue.authorId) !== authorId) continue;
     if (assigneeId && !issue.assigneeIds.map(String).includes(assigneeId)) continue;
     if (confidential && String(issue.confidential) !== confidential) continue;
+    if (updatedAfter !== null && issue.updatedAt < updatedAfter) continue;
     list.push(issue);
   }
   const orderBy = q.get("order_by") ?? "created_at";

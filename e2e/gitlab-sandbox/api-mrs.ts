@@ -22,6 +22,9 @@ function listMrs(ctx: Ctx): ApiResult {
   const labels = (q.get("labels") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   const search = q.get("search")?.toLowerCase() ?? "";
   const iids = q.getAll("iids[]").concat(q.getAll("iids")).map(Number);
+  // https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests: updated_after is inclusive.
+  const updatedAfter = q.has("updated_after") ? Date.parse(q.get("updated_after") ?? "") : null;
+  if (updatedAfter !== null && Number.isNaN(updatedAfter)) throw invalid(["updated_after"]);
   const list: MergeRequest[] = [];
   for (const mr of pa.project.mergeRequests.values()) {
     if (state !== "all" && mr.state !== state) continue;
@@ -31,6 +34,7 @@ function listMrs(ctx: Ctx): ApiResult {
     if (!labels.every((l) => mr.labels.includes(l))) continue;
     if (search && !mr.title.toLowerCase().includes(search) && !mr.description.toLowerCase().includes(search)) continue;
     if (iids.length > 0 && !iids.includes(mr.iid)) continue;
+    if (updatedAfter !== null && mr.updatedAt < updatedAfter) continue;
     list.push(mr);
   }
   const byUpdated = q.get("order_by") === "updated_at";

@@ -220,7 +220,7 @@ function getAward(ctx: Ctx, kind: Kind): ApiResult {
   const t = targetFor(ctx, kind);
   const note = findNote(ctx, t);
   const award = ctx.app.store.awards.get(Number(ctx.params.award_id));
-  if (!award || award.awardableId !== note.id) throw notFound("Award Emoji");
+  if (!award || award.awardableType !== "Note" || award.awardableId !== note.id) throw notFound("Award Emoji");
   return ok(awardEntity(ctx.app, award));
 }
 
@@ -229,7 +229,7 @@ function deleteAward(ctx: Ctx, kind: Kind): ApiResult {
   const t = targetFor(ctx, kind);
   const note = findNote(ctx, t);
   const award = ctx.app.store.awards.get(Number(ctx.params.award_id));
-  if (!award || award.awardableId !== note.id) throw notFound("Award Emoji");
+  if (!award || award.awardableType !== "Note" || award.awardableId !== note.id) throw notFound("Award Emoji");
   if (award.userId !== user.id && !user.admin) throw forbidden();
   fire(ctx, t.pa.project, removeAward(ctx.app, t.pa.project, note, award, user));
   return noContent();

@@ -5,7 +5,7 @@ import { STATUS_CODES } from "node:http";
 import { escapeHtml as esc, renderMarkdown } from "./markdown";
 
 export interface PageUser { username: string; name: string }
-export interface PageNote { id: number; author: PageUser; body: string; createdAt: string; system: boolean; position?: { newPath: string; newLine: number | null; oldPath?: string; oldLine?: number | null } | null }
+export interface PageNote { id: number; author: PageUser; body: string; createdAt: string; system: boolean; position?: { newPath: string; newLine: number | null; oldPath?: string; oldLine?: number | null } | null; awards?: string[] }
 type PageDiscussion = { id: string; notes: PageNote[] };
 
 // Descriptions as GitLab shows them on its authorization page (abridged).
@@ -24,7 +24,7 @@ const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Noto Sans",Ubuntu,sans-serif;color:#333238;background:#fbfafd}
 header.topbar{background:#292961;color:#fff;padding:10px 24px;display:flex;justify-content:space-between;align-items:center}
 header.topbar a{color:#fff;text-decoration:none;font-weight:600}main{max-width:980px;margin:24px auto;padding:0 24px}
-.narrow{max-width:420px}a{color:#1f75cb}h1{font-size:24px;margin:0 0 8px}h2{font-size:18px;margin:24px 0 8px;border-bottom:1px solid #dcdcde;padding-bottom:4px}
+.narrow{max-width:420px}.awards{margin-top:6px}.award{display:inline-block;border:1px solid #dcdcde;border-radius:12px;padding:0 8px;margin-right:4px;background:#fff}a{color:#1f75cb}h1{font-size:24px;margin:0 0 8px}h2{font-size:18px;margin:24px 0 8px;border-bottom:1px solid #dcdcde;padding-bottom:4px}
 .card{background:#fff;border:1px solid #dcdcde;border-radius:4px;padding:16px;margin:12px 0}.muted{color:#737278}.error{background:#fdd4cd;border:1px solid #ec5941;padding:8px 12px;border-radius:4px}
 label{display:block;font-weight:600;margin:12px 0 4px}input[type=text],input[type=password],textarea{width:100%;padding:8px;border:1px solid #89888d;border-radius:4px;font:inherit}
 textarea{min-height:90px}button{margin-top:12px;padding:6px 14px;border-radius:4px;border:1px solid #1f75cb;background:#1f75cb;color:#fff;font:inherit;cursor:pointer}
@@ -107,6 +107,17 @@ function positionLabel(p: NonNullable<PageNote["position"]>): string {
   return p.newPath;
 }
 
+const EMOJI: Record<string, string> = { eyes: "👀", white_check_mark: "✅", x: "❌", thumbsup: "👍", thumbsdown: "👎", tada: "🎉" };
+
+/** Emoji reactions under a comment or an issue, as GitLab shows them (the name on hover). */
+function renderAwards(names: string[] | undefined, testId: string): string {
+  if (!names || names.length === 0) return "";
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const items = [...counts].map(([name, count]) => `<span class="award" title=":${esc(name)}:" data-name="${esc(name)}">${esc(EMOJI[name] ?? `:${name}:`)} ${count}</span>`);
+  return `<div class="awards" data-testid="${esc(testId)}">${items.join(" ")}</div>`;
+}
+
 function renderNote(note: PageNote): string {
   const when = `<time datetime="${esc(note.createdAt)}">${esc(note.createdAt)}</time>`;
   if (note.system) {
@@ -116,7 +127,7 @@ function renderNote(note: PageNote): string {
   const pos = note.position ? `<span class="note-position" data-testid="note-position-${note.id}">${esc(positionLabel(note.position))}</span> ` : "";
   return `<div class="note" data-testid="note-${note.id}">
 <div class="note-meta"><strong>${esc(note.author.name)}</strong> @${esc(note.author.username)} · ${when} ${pos}</div>
-<div class="note-body">${renderMarkdown(note.body)}</div></div>`;
+<div class="note-body">${renderMarkdown(note.body)}</div>${renderAwards(note.awards, `note-awards-${note.id}`)}</div>`;
 }
 
 function renderDiscussions(discussions: PageDiscussion[]): string {
@@ -142,13 +153,13 @@ function renderLabelToggles(user: PageUser | null, toggles: { label: string; pre
 <button type="submit" class="secondary">${t.present ? "Remove" : "Add"} ~${esc(t.label)}</button></form>`).join("\n");
 }
 
-export function renderIssuePage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; issue: { iid: number; title: string; description: string; state: string; labels: string[]; author: PageUser; confidential: boolean }; discussions: PageDiscussion[]; labelToggles: { label: string; present: boolean }[]; commentAction: string; labelAction: string | null; signInUrl: string }): string {
+export function renderIssuePage(p: { user: PageUser | null; project: { name: string; fullPath: string; webUrl: string }; issue: { iid: number; title: string; description: string; state: string; labels: string[]; author: PageUser; confidential: boolean; awards?: string[] }; discussions: PageDiscussion[]; labelToggles: { label: string; present: boolean }[]; commentAction: string; labelAction: string | null; signInUrl: string }): string {
   const { issue } = p;
   const toggles = renderLabelToggles(p.user, p.labelToggles, p.labelAction);
   const body = `<p class="muted"><a href="${esc(p.project.webUrl)}">${esc(p.project.fullPath)}</a> · Issue #${issue.iid}</p>
 <h1 data-testid="issue-title">${esc(issue.title)}</h1>
 <p>${badge(issue.state)}${issue.confidential ? badge("confidential") : ""}<span class="muted">Created by <strong>${esc(issue.author.name)}</strong> @${esc(issue.author.username)}</span></p>
-<div class="card" data-testid="issue-description">${issue.description ? renderMarkdown(issue.description) : `<p class="muted">No description.</p>`}</div>
+<div class="card" data-testid="issue-description">${issue.description ? renderMarkdown(issue.description) : `<p class="muted">No description.</p>`}${renderAwards(issue.awards, "issue-awards")}</div>
 <h2>Labels</h2><p data-testid="issue-labels">${labelBadges(issue.labels) || `<span class="muted">None</span>`}</p>
 ${toggles ? `<div data-testid="label-toggles">${toggles}</div>` : ""}
 <h2>Activity</h2>

@@ -3,6 +3,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { branchRoutes } from "./api-branches";
 import { groupRoutes } from "./api-groups";
+import { hookEventRoutes } from "./api-hook-events";
+import { issueAwardRoutes } from "./api-issue-awards";
 import { hookTestRoutes } from "./api-hook-test";
 import { hookRoutes } from "./api-hooks";
 import { issueRoutes } from "./api-issues";
@@ -29,7 +31,7 @@ const API_PREFIX = "/api/v4";
 
 export function buildApiRouter(): Router<ApiRoute> {
   const router = new Router<ApiRoute>();
-  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...labelEventRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes]) router.add(r.method, r.path, r);
+  for (const r of [...userRoutes, ...projectRoutes, ...branchRoutes, ...groupRoutes, ...hookRoutes, ...hookTestRoutes, ...issueRoutes, ...labelEventRoutes, ...mrRoutes, ...noteRoutes, ...namespaceRoutes, ...hookEventRoutes, ...issueAwardRoutes]) router.add(r.method, r.path, r);
   return router;
 }
 

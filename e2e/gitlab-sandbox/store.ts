@@ -89,7 +89,7 @@ export interface Note {
 
 export interface Discussion { id: string; projectId: number; noteableType: NoteableType; noteableId: number; individualNote: boolean; noteIds: number[] }
 
-export interface AwardEmoji { id: number; name: string; userId: number; awardableType: "Note"; awardableId: number; createdAt: number; updatedAt: number }
+export interface AwardEmoji { id: number; name: string; userId: number; awardableType: "Note" | "Issue"; awardableId: number; createdAt: number; updatedAt: number }
 
 export const HOOK_EVENT_FLAGS = [
   "push_events", "tag_push_events", "issues_events", "confidential_issues_events", "merge_requests_events", "note_events",

@@ -43,6 +43,11 @@ function readableSystemBody(project: Project, body: string): string {
   });
 }
 
+/** Emoji reactions on a note or an issue, oldest first, as GitLab lists them under it. */
+function awardNames(store: Store, type: "Note" | "Issue", id: number): string[] {
+  return [...store.awards.values()].filter((a) => a.awardableType === type && a.awardableId === id).sort((a, b) => a.id - b.id).map((a) => a.name);
+}
+
 function pageDiscussions(store: Store, project: Project, discussionIds: string[], level: number): { id: string; notes: PageNote[] }[] {
   const out: { id: string; notes: PageNote[] }[] = [];
   for (const did of discussionIds) {
@@ -57,6 +62,7 @@ function pageDiscussions(store: Store, project: Project, discussionIds: string[]
         id: n.id, author: pageUser(store.users.get(n.authorId)), body: n.system ? readableSystemBody(project, n.body) : n.body,
         createdAt: iso(n.createdAt), system: n.system,
         position: n.position ? { newPath: n.position.new_path, newLine: n.position.new_line, oldPath: n.position.old_path, oldLine: n.position.old_line } : null,
+        awards: awardNames(store, "Note", n.id),
       });
     }
     if (notes.length > 0) out.push({ id: d.id, notes });
@@ -124,7 +130,7 @@ async function issueOrMrPage(w: WebRequest, project: Project, user: User | null,
     const mayLabelIssue = mayLabel("issues", level, issue.authorId, user);
     return sendHtml(res, 200, renderIssuePage({
       user: user ? pageUser(user) : null, project: { name: project.name, fullPath: project.fullPath, webUrl: web },
-      issue: { iid: issue.iid, title: issue.title, description: issue.description, state: issue.state, labels: issue.labels, author: pageUser(app.store.users.get(issue.authorId)), confidential: issue.confidential },
+      issue: { iid: issue.iid, title: issue.title, description: issue.description, state: issue.state, labels: issue.labels, author: pageUser(app.store.users.get(issue.authorId)), confidential: issue.confidential, awards: awardNames(app.store, "Issue", issue.id) },
       discussions: pageDiscussions(app.store, project, issue.discussionIds, level),
       labelToggles: [...labels].sort().map((label) => ({ label, present: issue.labels.includes(label) })),
       commentAction: `${here}/notes`, labelAction: mayLabelIssue ? `${here}/labels` : null, signInUrl: signInUrl(here),

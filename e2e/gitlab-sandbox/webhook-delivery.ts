@@ -91,6 +91,21 @@ export class WebhookEngine {
     return record;
   }
 
+  /**
+   * GitLab's resend API (WebHooks::Events::ResendService): the logged request again, with the same
+   * Idempotency-Key, executed now and answered with the outcome. It goes through the hook's normal
+   * execution, so a disabled hook does not send it (GitLab answers "Hook disabled").
+   * https://docs.gitlab.com/api/project_webhooks/#resend-a-project-webhook-event
+   */
+  async resendNow(original: DeliveryRecord): Promise<DeliveryRecord | null> {
+    const hook = this.host.store.hooks.get(original.hook_id);
+    if (!hook || this.closed) return null;
+    const record = this.newRecord(hook, original.event, original.trigger, original.request_body, original.idempotency_key, randomUUID(), original.id);
+    this.enqueue(hook, record);
+    await (this.queues.get(hook.id) ?? Promise.resolve());
+    return record;
+  }
+
   /** Delivers now regardless of alert status and waits for the outcome (GitLab's "Test" button / API). */
   async sendNow(hook: Hook, flag: HookEventFlag, eventName: string, payload: Record<string, unknown>): Promise<DeliveryRecord> {
     const record = this.newRecord(hook, eventName, TRIGGER_NAMES[flag] ?? flag, payload, randomUUID(), randomUUID(), null);
@@ -151,6 +166,9 @@ export class WebhookEngine {
     if (this.closed || !this.host.store.hooks.has(hook.id) || (!force && alertStatus(hook) !== "executable")) {
       record.state = "skipped";
       record.error = this.closed ? "Sandbox closed" : "Hook disabled";
+      // GitLab does not execute a disabled hook and writes no log entry for it (nothing appears in
+      // the hook's events), so the skipped record leaves the log too.
+      this.records = this.records.filter((r) => r !== record);
       return;
     }
     let target: URL;

@@ -37,6 +37,12 @@ const row = (over: Partial<WebhookInstallation> = {}): WebhookInstallation => ({
   checkedAt: new Date(0),
   createdAt: new Date(0),
   updatedAt: new Date(0),
+  recoveryRanAt: null,
+  sweptThrough: null,
+  recoveredCount: 0,
+  reenabledAt: null,
+  reenabledCount: 0,
+  recoveryError: null,
   ...over,
 });
 
@@ -80,6 +86,13 @@ describe("toWebhookRow", () => {
     const failed = toWebhookRow(resource(), group, null, [child("acme/a", "installed"), child("acme/b", "failed", "GitLab had a server error (500)")]);
     expect(failed.status).toBe("failed");
     expect(failed.error).toBe("group hooks need Premium; 1 project covered by project hooks; acme/b: GitLab had a server error (500)");
+  });
+
+  it("an installed hook carries what recovery did; a hook that is not installed carries nothing", () => {
+    const ran = new Date("2026-12-02T10:00:00Z");
+    const r = toWebhookRow(resource(), row({ recoveryRanAt: ran, recoveredCount: 5, reenabledAt: ran, reenabledCount: 1 }), null, []);
+    expect(r.recovery).toEqual({ ran_at: ran.toISOString(), recovered: 5, reenabled_at: ran.toISOString(), reenabled_count: 1, error: null });
+    expect(toWebhookRow(resource(), row({ status: "not_installed", recoveredCount: 5 }), null, []).recovery).toBeNull();
   });
 
   it("a subgroup covered by its parent's hook shows the parent's status and is not managed on its own", () => {

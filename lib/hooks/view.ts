@@ -1,6 +1,7 @@
 import type { InstallationStatus, ResourceType, WebhookInstallation } from "@/db/schema";
 import { accessLevelName } from "@/lib/gitlab/groups";
 import { fallbackNote } from "./fallback";
+import { toRecoveryInfo, type RecoveryInfo } from "./recovery-view";
 import type { HookResource } from "./resources";
 import { requiredLevel } from "./settings";
 
@@ -32,6 +33,8 @@ export interface WebhookRow {
   checked_at: string | null;
   /** issue 18: "review new merge requests" is on for this resource (its own setting) */
   auto_review: boolean;
+  /** missed deliveries recovered, re-enabling, last run (lib/hooks/recovery.ts); null before any install */
+  recovery: RecoveryInfo | null;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -99,5 +102,6 @@ export function toWebhookRow(
     hook_id: own?.gitlabHookId ?? null,
     checked_at: iso(source?.checkedAt),
     auto_review: own?.autoReviewBy != null,
+    recovery: status === "installed" ? toRecoveryInfo(source) : null,
   };
 }

@@ -61,6 +61,17 @@ export const jobDefinitions = {
     queue: { retryLimit: 2, retryDelay: 300, expireInSeconds: 900 } satisfies Omit<PgBoss.Queue, "name">,
     cron: () => "17 3 * * *",
   },
+  /**
+   * Recovers what GitLab could not deliver, for every installed hook (lib/hooks/recovery.ts): on
+   * every worker start, every HOOKS_RECOVERY_INTERVAL_MINUTES, and when the database comes back.
+   * "stately" with one singleton key: one pass queued and one running at a time. A pass that could
+   * not reach GitLab is retried with backoff, so it also runs when GitLab comes back.
+   */
+  "hooks.recover": {
+    schema: z.object({ reason: z.enum(["startup", "schedule", "reconnect", "manual"]).default("schedule") }),
+    queue: { policy: "stately", retryLimit: 10, retryDelay: 15, retryBackoff: true, expireInSeconds: 1800 } satisfies Omit<PgBoss.Queue, "name">,
+    cron: () => cronForMinutes(getEnv().HOOKS_RECOVERY_INTERVAL_MINUTES),
+  },
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;

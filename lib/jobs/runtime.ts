@@ -3,6 +3,8 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { startQueue, type JobQueue } from "./queue";
 import { startWorker, type RunningWorker } from "./worker";
+import { startDeliveryWakeup } from "./delivery-wakeup";
+import { enqueueRecovery } from "@/lib/hooks/enqueue-recovery";
 import { handlers } from "./handlers";
 import { agentSettings } from "@/lib/conversations/agent-settings";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
@@ -55,11 +57,19 @@ export function startProcessWorker(): Promise<RunningWorker> {
     void removeOrphanedWorkDirs()
       .then((removed) => removed && log.info("removed work directories of dead workers", { removed }))
       .catch((err: unknown) => log.warn("could not remove old work directories", { err }));
+    // A new delivery wakes the worker at once (LISTEN/NOTIFY, or in-process on PGlite).
+    const recover = (reason: "startup" | "reconnect") =>
+      void enqueueRecovery(queue, reason).catch((err: unknown) => log.warn("could not queue the recovery of missed deliveries", { reason, err }));
+    const stopWakeup = env.JOBS_WAKE_ON_DELIVERY ? await startDeliveryWakeup(handle, worker, () => recover("reconnect")) : async () => undefined;
+    // Whatever GitLab could not deliver while no worker ran (lib/hooks/recovery.ts).
+    recover("startup");
     log.info("worker started", { pid: process.pid, db: handle.kind });
     reportSandboxAtStartup();
     return {
       activeJobs: () => worker.activeJobs(),
+      wake: (name) => worker.wake(name),
       async stop() {
+        await stopWakeup();
         await sweeper.stop();
         await worker.stop();
       },

@@ -94,14 +94,15 @@ describe("issue labelled openhands", () => {
 });
 
 describe("issue comment starting with @openhands", () => {
-  it("adds 👀, acks in the comment's thread, opens the MR and posts the summary", async () => {
+  it("adds 👀, acks in the comment's thread, opens the MR, posts the summary and marks the comment ✅", async () => {
     const { iid } = await createIssue("Second file");
     const trigger = await comment(iid, "@openhands create file two.txt with content two");
     const conv = await conversationOf(iid);
     const final = await finalOf(iid, conv.id);
 
-    const awards = await h.api<{ name: string; user: { username: string } }[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes/${trigger.id}/award_emoji`);
-    expect(awards.map((a) => a.name)).toContain("eyes");
+    // 👀 while it ran; when it ends, ✅ takes its place on the triggering comment.
+    const awards = async () => (await h.api<{ name: string }[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes/${trigger.id}/award_emoji`)).map((a) => a.name).join(",");
+    await waitFor("✅ instead of 👀 on the trigger", async () => (await awards()) === "white_check_mark", 10_000);
     const discussions = await h.api<{ id: string; notes: Note[] }[]>("alice", "GET", `/projects/${pid}/issues/${iid}/discussions`);
     const thread = discussions.find((d) => d.notes.some((n) => n.id === trigger.id));
     expect(thread?.notes.map((n) => n.id)).toEqual(expect.arrayContaining([marked(thread!.notes, `ack/${conv.id}`)[0]!.id, final.id]));

@@ -79,8 +79,9 @@ describe("@openhands on a merge request", () => {
     });
     const reply = await finalReplyIn(note.id);
     expect(reply.body).toMatch(/^It adds feature\.txt with one line\./);
-    const awards = await h.api<{ name: string }[]>("alice", "GET", `/projects/${pid}/merge_requests/${mrIid}/notes/${note.id}/award_emoji`);
-    expect(awards.map((a) => a.name)).toContain("eyes");
+    // 👀 while it ran; an answered question ends with ✅ in its place.
+    const awards = async () => (await h.api<{ name: string }[]>("alice", "GET", `/projects/${pid}/merge_requests/${mrIid}/notes/${note.id}/award_emoji`)).map((a) => a.name).join(",");
+    await waitFor("✅ instead of 👀 on the question", async () => (await awards()) === "white_check_mark", 10_000);
   }, 60_000);
 
   it("pushes requested changes as a new commit on the source branch", async () => {

@@ -80,6 +80,14 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   if (delivery.outcome === "triggered" && delivery.conversationId) return resume(db, config, delivery, derived.trigger, ctx, opts);
 
   // What GitLab has, not what the body says: author, text and label are read back before acting.
+  // The permission check starts at once with the author the body names, beside the read-back that
+  // confirms it (one round trip less before the acknowledgment). Its result is used only when the
+  // confirmed author is that same GitLab user and name; otherwise it is discarded and the check runs
+  // again for the confirmed author. It only reads (the author's membership, with the same token the
+  // read-back may use), so a forged body gains nothing from it.
+  const claimed = derived.trigger;
+  const early = checkTriggerPermission(db, config, { ...ctx, projectId: claimed.projectId, author: claimed.author });
+  early.catch(() => undefined);
   const confirmed = await confirmTrigger(db, config, installation, derived.trigger, ctx);
   if (!confirmed.ok) return refuse(db, delivery.id, confirmed.reason);
   const { trigger } = confirmed;
@@ -93,7 +101,8 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     return { outcome: "ignored", reason, conversationId: null };
   }
 
-  const permission = await checkTriggerPermission(db, config, { ...ctx, projectId: trigger.projectId, author: trigger.author });
+  const sameAuthor = trigger.projectId === claimed.projectId && trigger.author.gitlabUserId === claimed.author.gitlabUserId && trigger.author.username === claimed.author.username;
+  const permission = sameAuthor ? await early : await checkTriggerPermission(db, config, { ...ctx, projectId: trigger.projectId, author: trigger.author });
   if (!permission.allowed) {
     const fallbackUserIds = [installation.installedBy, permission.user?.userId].filter((id): id is string => typeof id === "string");
     const replied = await replyWithRefusal(db, config, {
@@ -113,6 +122,7 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   const [same] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, trigger.triggerKey)).limit(1);
   if (same) {
     const reason = `duplicate: already handled by conversation ${same.id}`;
+    log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: same.id, key: trigger.triggerKey });
     await recordOutcome(db, delivery.id, "ignored", reason, same.id);
     return { outcome: "ignored", reason, conversationId: same.id };
   }
@@ -122,6 +132,15 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   // acknowledgement, own token and secrets): joining would run their request with the first
   // user's credentials. A label re-added during any run is still ignored (nothing new to say).
   const active = trigger.kind === "issue_label" ? await findActiveConversation(db, trigger) : await findActiveConversation(db, trigger, permission.user.userId);
+  // The same trigger delivered twice at once (project and group hook, a resend, the catch-up sweep):
+  // the other delivery's conversation was committed between the two reads above. It is this
+  // trigger's own run, not one to add a follow-up to.
+  if (active && active.triggerKey === trigger.triggerKey) {
+    const reason = `duplicate: already handled by conversation ${active.id}`;
+    log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: active.id, key: trigger.triggerKey });
+    await recordOutcome(db, delivery.id, "ignored", reason, active.id);
+    return { outcome: "ignored", reason, conversationId: active.id };
+  }
   if (active) {
     if (trigger.kind === "issue_label") {
       const reason = `a run is already in progress for this issue (conversation ${active.id})`;
@@ -160,9 +179,11 @@ async function resume(
 ): Promise<ProcessResult> {
   const [conversation] = await db.select().from(conversations).where(eq(conversations.id, delivery.conversationId ?? "")).limit(1);
   if (!conversation) return result(delivery);
-  if (conversation.triggerKey === trigger.triggerKey) {
+  // A label trigger's key is replaced by its label event's once confirmed, and a label delivery is
+  // `triggered` only for the conversation it started, so that conversation is always its own.
+  if (conversation.triggerKey === trigger.triggerKey || trigger.kind === "issue_label") {
     await acknowledgeAndRun(db, config, conversation, { ...ctx, lastAttempt: opts.lastAttempt });
-  } else if (trigger.kind !== "issue_label") {
+  } else {
     await acknowledgeFollowUp(db, config, { deliveryId: delivery.id, conversation: conversation satisfies Conversation, trigger, ...ctx });
   }
   return result(delivery);

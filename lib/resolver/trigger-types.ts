@@ -23,6 +23,8 @@ export interface IssueLabelTrigger extends TriggerBase {
   kind: "issue_label";
   issueIid: number;
   issueTitle: string;
+  /** when the label change happened (the hook's `object_attributes.updated_at`), to find its label event */
+  changedAt: string | null;
 }
 
 export interface IssueNoteTrigger extends TriggerBase {
@@ -98,3 +100,13 @@ export function triggerBase(project: HookProject, author: { id: number; username
     triggerKey,
   };
 }
+
+/**
+ * The key of a label trigger, once GitLab's resource label event for it is known: the same for the
+ * real delivery, a resend of it, a project and a group hook, and the catch-up sweep, which all find
+ * the same event (lib/resolver/verify-delivery.ts, lib/hooks/recovery-sweep.ts).
+ */
+export const labelTriggerKey = (projectId: number, issueIid: number, labelEventId: number): string => `issue-label:${projectId}:${issueIid}:event-${labelEventId}`;
+
+/** The key of a comment trigger (lib/resolver/handlers/note-hook.ts and the catch-up sweep). */
+export const noteTriggerKey = (kind: "issue_note" | "mr_note", projectId: number, noteId: number): string => `${kind === "issue_note" ? "issue-note" : "mr-note"}:${projectId}:${noteId}`;

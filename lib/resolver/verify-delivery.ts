@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import type { WebhookInstallation } from "@/db/schema";
 import { withGitLab } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
-import { lastLabelAdder } from "@/lib/gitlab/label-events";
+import { issueLabelEvents, labelAdds, type LabelEvent } from "@/lib/gitlab/label-events";
 import { getMergeRequest } from "@/lib/gitlab/merge-requests";
 import { noteSchema } from "@/lib/gitlab/notes";
 import { parseOne } from "@/lib/gitlab/paging";
@@ -12,7 +12,7 @@ import { log } from "@/lib/log";
 import type { ResolverConfig } from "./config";
 import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity } from "./identity";
 import { findLinkedUser } from "./permissions";
-import { TRIGGER_LABEL, type Trigger } from "./trigger-types";
+import { labelTriggerKey, TRIGGER_LABEL, type IssueLabelTrigger, type Trigger } from "./trigger-types";
 
 /**
  * A webhook body is only as trustworthy as the secret that signed it, and a secret belongs to ONE
@@ -108,7 +108,17 @@ export async function confirmTrigger(
   const pid = trigger.projectId;
 
   try {
-    const project = await getProject(api, pid);
+    // The reads go out together (they are only reads, with the verifier's own token); nothing is
+    // decided until the project's scope is checked below. One round trip instead of three keeps the
+    // acknowledgment fast.
+    const projectRead = getProject(api, pid);
+    const labelReads =
+      trigger.kind === "issue_label"
+        ? Promise.all([withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })).then((raw) => parseOne(raw, issueSchema, "issue")), labelEventFor(api, pid, trigger)])
+        : null;
+    // A rejected read that is never awaited (the scope check returned first) must not go unhandled.
+    labelReads?.catch(() => undefined);
+    const project = await projectRead;
     if (project.id !== pid) return { ok: false, reason: TRIGGER_UNCONFIRMED };
     if (installation.resourceType === "project" ? project.id !== installation.resourceId : !underGroup(project.pathWithNamespace, installation.resourcePath)) {
       return { ok: false, reason: outsideScope(installation) };
@@ -116,18 +126,21 @@ export async function confirmTrigger(
     const fromProject = { projectPath: project.pathWithNamespace, projectWebUrl: project.webUrl, defaultBranch: project.defaultBranch ?? trigger.defaultBranch };
 
     if (trigger.kind === "issue_label") {
-      const issue = parseOne(await withGitLab(() => api.Issues.show(trigger.issueIid, { projectId: pid })), issueSchema, "issue");
+      if (!labelReads) throw new Error("label trigger without its reads");
+      const [issue, event] = await labelReads;
       const labelled = (issue.labels ?? []).some((l) => labelTitle(l).trim().toLowerCase() === TRIGGER_LABEL);
       if (issue.iid !== trigger.issueIid || !labelled) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (the issue does not carry the ${TRIGGER_LABEL} label)` };
       // Who added the label, as GitLab recorded it (issue 13): permissions are checked for THAT user,
       // never for the `user` a delivery claims (a body signed with a leaked hook secret could name a
-      // Developer while a Guest labelled the issue).
-      const actor = await lastLabelAdder(api, pid, trigger.issueIid, TRIGGER_LABEL);
-      if (!actor) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (GitLab records nobody adding the ${TRIGGER_LABEL} label)` };
-      if (actor.gitlabUserId !== trigger.author.gitlabUserId) {
-        log.warn("label trigger: the delivery names another user than GitLab's label event", { claimed: trigger.author.username, actual: actor.username, eventId: actor.eventId });
+      // Developer while a Guest labelled the issue). The same label event gives the run its key
+      // (issue 16: the catch-up sweep keys on it too, so a late delivery, a resend and the sweep start
+      // one run). No event, or one whose user GitLab no longer knows, confirms nothing.
+      if (!event?.user) return { ok: false, reason: `${TRIGGER_UNCONFIRMED} (GitLab records nobody adding the ${TRIGGER_LABEL} label)` };
+      if (event.user.id !== trigger.author.gitlabUserId) {
+        log.warn("label trigger: the delivery names another user than GitLab's label event", { claimed: trigger.author.username, actual: event.user.username, eventId: event.id });
       }
-      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title, author: { gitlabUserId: actor.gitlabUserId, username: actor.username } } };
+      const author = { gitlabUserId: event.user.id, username: event.user.username };
+      return { ok: true, trigger: { ...trigger, ...fromProject, issueTitle: issue.title, author, triggerKey: labelTriggerKey(pid, trigger.issueIid, event.id) } };
     }
 
     if (trigger.kind === "issue_note") {
@@ -169,4 +182,28 @@ function noteMismatch(trigger: { noteId: number; author: { gitlabUserId: number 
   if (note.author.id !== trigger.author.gitlabUserId) return "the comment has another author";
   if (!sameText(note.body, trigger.body)) return "the comment's text differs";
   return null;
+}
+
+/** GitLab's hook times have whole seconds (`2025-01-01 10:00:00 UTC`); label events milliseconds. */
+const LABEL_EVENT_SLACK_MS = 2_000;
+
+/**
+ * The label event that added the trigger label in the change this delivery reports: the latest add
+ * at or before the change's time (plus the slack of its rounding). Null when GitLab has no such
+ * event for us (an old version, no access to the API, or a label added before events existed).
+ */
+export function pickLabelAdd(events: LabelEvent[], changedAt: string | null): LabelEvent | null {
+  const adds = labelAdds(events, TRIGGER_LABEL);
+  const at = changedAt ? Date.parse(changedAt) : Number.NaN;
+  const eligible = Number.isNaN(at) ? adds : adds.filter((e) => Date.parse(e.created_at) <= at + LABEL_EVENT_SLACK_MS);
+  return eligible[eligible.length - 1] ?? null;
+}
+
+async function labelEventFor(api: Parameters<typeof issueLabelEvents>[0], projectId: number, trigger: IssueLabelTrigger): Promise<LabelEvent | null> {
+  try {
+    return pickLabelAdd(await issueLabelEvents(api, projectId, trigger.issueIid), trigger.changedAt);
+  } catch (err) {
+    if (isAbsent(err)) return null;
+    throw err;
+  }
 }

@@ -13,8 +13,8 @@ export interface Spawned {
  * Run a TypeScript entry point in ONE node process (tsx as a loader, not its CLI, which would fork a
  * child): the pid we hold is the pid doing the work, and signals reach it directly.
  */
-export function spawnTsx(entry: string, env: Record<string, string | undefined>): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+export function spawnTsx(entry: string, env: Record<string, string | undefined>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],

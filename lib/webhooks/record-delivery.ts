@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DbHandle } from "@/db/client";
 import type { DeliveryOutcome } from "@/db/schema";
+import { DELIVERY_CHANNEL, signalLocalDelivery } from "./delivery-signal";
 
 /**
  * Records a delivery and, for a pending one, enqueues its `webhook.process` job, ATOMICALLY: both
@@ -62,8 +63,11 @@ const INSERT_PENDING_AND_ENQUEUE = `
       q.policy
     from d left join pgboss.queue q on q.name = '${WEBHOOK_JOB}'
     returning id
+  ), n as (
+    -- wakes the workers (lib/jobs/delivery-wakeup.ts); NOTIFY is delivered when this commits
+    select pg_notify('${DELIVERY_CHANNEL}', '') from j
   )
-  select d.id, (select count(*) from j)::int as jobs from d`;
+  select d.id, (select count(*) from j)::int as jobs, (select count(*) from n)::int as woken from d`;
 
 type Row = Record<string, unknown>;
 
@@ -83,5 +87,6 @@ export async function recordDelivery(handle: DbHandle, input: DeliveryInput): Pr
   const rows = await run(handle, INSERT_PENDING_AND_ENQUEUE, common);
   if (rows.length === 0) return { status: "duplicate" };
   if (Number(rows[0]?.jobs) !== 1) throw new Error(`delivery ${id} was recorded without its ${WEBHOOK_JOB} job`);
+  signalLocalDelivery();
   return { status: "recorded", deliveryId: id, enqueued: true };
 }

@@ -1,4 +1,5 @@
 import type { HandlerMap } from "../worker";
+import { hooksRecover } from "./hooks-recover";
 import { hooksSweep, hooksSync } from "./hooks-sync";
 import { systemProbe } from "./system-probe";
 import { agentRun } from "./agent-run";
@@ -13,4 +14,5 @@ export const handlers: HandlerMap = {
   "hooks.sync": hooksSync,
   "hooks.sweep": hooksSweep,
   "webhooks.retention": webhooksRetention,
+  "hooks.recover": hooksRecover,
 };

@@ -27,8 +27,9 @@ export function decideIssueHook(event: IssueHook, ctx: DecisionContext): Decisio
     return ignore(`issue ${action} is not a trigger`);
   }
   // One run per label-added event: the event UUID is shared by the project and group hook
-  // deliveries of the same change; without it, the update time identifies the change.
+  // deliveries of the same change; without it, the update time identifies the change. The worker
+  // replaces this key with the one of GitLab's label event (labelTriggerKey) when it can read it.
   const eventId = ctx.eventUuid ?? attrs.updated_at ?? "unknown";
   const key = `issue-label:${event.project.id}:${attrs.iid}:${eventId}`;
-  return { action: "trigger", trigger: { ...triggerBase(event.project, event.user, key), kind: "issue_label", issueIid: attrs.iid, issueTitle: attrs.title } };
+  return { action: "trigger", trigger: { ...triggerBase(event.project, event.user, key), kind: "issue_label", issueIid: attrs.iid, issueTitle: attrs.title, changedAt: attrs.updated_at ?? null } };
 }

@@ -1,7 +1,7 @@
 import type { NoteHook } from "@/lib/gitlab/webhook-events";
 import { isAgentComment } from "../markers";
 import { mentionsAgent, startsWithMention, stripLeadingMention } from "../mentions";
-import { ignore, triggerBase, type Decision, type DiffLocation } from "../trigger-types";
+import { ignore, noteTriggerKey, triggerBase, type Decision, type DiffLocation } from "../trigger-types";
 
 function diffLocation(event: NoteHook): DiffLocation | null {
   const p = event.object_attributes.position;
@@ -27,7 +27,7 @@ export function decideNoteHook(event: NoteHook): Decision {
   if (note.noteable_type === "Issue") {
     if (!event.issue) return ignore("issue comment without the issue in the payload");
     if (!startsWithMention(note.note)) return ignore("comment does not start with @openhands");
-    const key = `issue-note:${event.project.id}:${note.id}`;
+    const key = noteTriggerKey("issue_note", event.project.id, note.id);
     return {
       action: "trigger",
       trigger: {
@@ -46,7 +46,7 @@ export function decideNoteHook(event: NoteHook): Decision {
     const mr = event.merge_request;
     if (!mr) return ignore("merge request comment without the merge request in the payload");
     if (!mentionsAgent(note.note)) return ignore("comment does not mention @openhands");
-    const key = `mr-note:${event.project.id}:${note.id}`;
+    const key = noteTriggerKey("mr_note", event.project.id, note.id);
     return {
       action: "trigger",
       trigger: {

@@ -12,6 +12,7 @@ import { conversationUrl, resolverConfig, type ResolverConfig } from "../config"
 import { botIdentity, userIdentity, type PostingIdentity } from "../identity";
 import { markerKey } from "../markers";
 import { postCommentOnce } from "../post-comment";
+import { markTrigger, type Verdict } from "./trigger-reaction";
 
 /** What every hook needs: the configuration and a way to write on GitLab. */
 export interface HookEnv {
@@ -84,8 +85,11 @@ export function finalKey(conversation: Conversation): string {
   return markerKey("final", conversation.id, conversation.startedAt?.getTime() ?? "unstarted");
 }
 
-/** Posts the run's final comment in the trigger's thread. Never throws: it is the last thing a run does. */
-export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: HookEnv, body: RedactedText): Promise<void> {
+/**
+ * Posts the run's final comment in the trigger's thread, then marks the trigger ✅ or ❌ (and takes
+ * the 👀 back). Never throws: it is the last thing a run does.
+ */
+export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: HookEnv, body: RedactedText, verdict: Verdict): Promise<void> {
   try {
     const identity = await hookIdentity(ctx, env.config);
     if (!identity) {
@@ -98,6 +102,7 @@ export async function postFinal(ctx: { db: Database; conversation: Conversation;
       { key: finalKey(ctx.conversation), target: commentTargetOf(ctx.conversation), body, conversationId: ctx.conversation.id },
       { retryDelayMs: env.config.postRetryDelayMs },
     );
+    await markTrigger(identity.api, ctx.conversation, verdict);
   } catch (err) {
     log.error("could not post the final comment", { conversationId: ctx.conversation.id, err });
     await appendEvent(ctx.db, ctx.conversation.id, { kind: "error", message: `Could not post the final comment on GitLab: ${(err as Error).message}` }).catch(() => undefined);

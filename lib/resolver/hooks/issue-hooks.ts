@@ -12,6 +12,7 @@ import { issueBranchName } from "../branch-name";
 import { describeFailure, issueFinalBody, type IssueFinal } from "../comments";
 import { issueContext } from "../prompt-context";
 import { currentOwnerToken, hookEnv, hookIdentity, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
+import { issueVerdict } from "./trigger-reaction";
 
 /**
  * The issue flow (product.md §4) as hooks of the conversation's run:
@@ -72,13 +73,13 @@ export const issueHooks: RunHooks = {
       log.error("issue run finish failed", { conversationId: conv.id, err });
       final = { kind: "failed", reason: `publishing the result failed: ${(err as Error).message}`, summary: result.summary };
     }
-    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody(final, env.url)));
+    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody(final, env.url)), issueVerdict(final));
     return out;
   },
 
   async abort(ctx, reason) {
     const env = await hookEnv(ctx.conversation);
-    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody({ kind: "failed", reason }, env.url)));
+    await postFinal(ctx, env, ctx.redactor.text(issueFinalBody({ kind: "failed", reason }, env.url)), "unresolved");
   },
 };
 

@@ -12,6 +12,7 @@ import { isReviewConversation } from "../review/mode";
 import { reviewInstructions } from "../review/prompt";
 import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
 import { finishReview } from "./review-finish";
+import { mergeRequestVerdict } from "./trigger-reaction";
 
 /**
  * The merge request flow (product.md §5): the context is the MR, its diff (capped), the whole thread
@@ -128,12 +129,12 @@ export const mergeRequestHooks: RunHooks = {
       log.error("merge request run finish failed", { conversationId: conv.id, err });
       reply = { kind: "failed", reason: `publishing the result failed: ${(err as Error).message}`, summary: result.summary };
     }
-    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody(reply, env.url)));
+    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody(reply, env.url)), mergeRequestVerdict(reply));
     return out;
   },
 
   async abort(ctx, reason) {
     const env = await hookEnv(ctx.conversation);
-    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason }, env.url)));
+    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason }, env.url)), "unresolved");
   },
 };

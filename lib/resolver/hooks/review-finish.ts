@@ -9,6 +9,7 @@ import { postCommentOnce } from "../post-comment";
 import { parseReview } from "../review/findings";
 import { publishReview } from "../review/publish";
 import { finalKey, hookIdentity, postFinal, type HookEnv } from "./common";
+import { markTrigger } from "./trigger-reaction";
 
 /**
  * The end of a review run (`@openhands review`, or an automatic review): the agent's message is read
@@ -45,12 +46,14 @@ export async function finishReview(
         { key: finalKey(conv), target: commentTargetOf(conv), body: ctx.redactor.text(`✅ ${summary} The summary is in the merge request's overview.\n\nDetails: [the conversation](${env.url}).`), conversationId: conv.id },
         { retryDelayMs: env.config.postRetryDelayMs },
       );
+      // Like every run's end (issue 16): the triggering comment gets its ✅ and loses its 👀.
+      await markTrigger(identity.api, conv, "resolved");
     }
     return { summary: `${summary}\n\n${parsed.kind === "review" ? parsed.summary || parsed.prose : parsed.prose}`.trim() };
   } catch (err) {
     log.error("publishing the review failed", { conversationId: conv.id, err });
     const reason = `publishing the review failed: ${(err as Error).message}`;
-    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason, summary: result.summary }, env.url)));
+    await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason, summary: result.summary }, env.url)), "unresolved");
     return { summary: reason };
   }
 }

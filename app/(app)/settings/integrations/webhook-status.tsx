@@ -1,3 +1,4 @@
+import { recoverySentences } from "@/lib/hooks/recovery-view";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
@@ -36,4 +37,17 @@ export function AlertStatus({ row }: { row: Pick<WebhookRow, "alert_status" | "d
     );
   }
   return null;
+}
+
+/** Missed deliveries recovered, the hook re-enabled after GitLab disabled it, and the last check. */
+export function RecoveryStatus({ row }: { row: Pick<WebhookRow, "recovery" | "resource_type" | "resource_id"> }) {
+  if (!row.recovery) return null;
+  const lines = recoverySentences(row.recovery, (iso) => new Date(iso).toLocaleString());
+  return (
+    <div data-testid={`webhook-recovery-${row.resource_type}-${row.resource_id}`} className="mt-1 max-w-md space-y-0.5 text-xs text-slate-500">
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </div>
+  );
 }

@@ -7,7 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import type { WebhookRow } from "@/lib/hooks/view";
 import { RecentDeliveries } from "./recent-deliveries";
 import { AutoReviewToggle } from "./auto-review-toggle";
-import { AlertStatus, WebhookStatusBadge } from "./webhook-status";
+import { AlertStatus, RecoveryStatus, WebhookStatusBadge } from "./webhook-status";
 
 type Load = { kind: "loading" } | { kind: "error"; code: string; message: string } | { kind: "ready"; rows: WebhookRow[]; total: number; page: number; perPage: number };
 
@@ -173,6 +173,7 @@ export function WebhooksTable() {
                       </p>
                     ) : null}
                     <AlertStatus row={row} />
+                    <RecoveryStatus row={row} />
                     {row.note ? <p className="mt-1 max-w-md text-xs text-slate-500" data-testid={`webhook-note-${key}`}>{row.note}</p> : null}
                   </Td>
                   <Td>
