@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "@/e2e/gitlab-sandbox";
-import { lastLabelAdder } from "./label-events";
+import { pickLabelAdd } from "@/lib/resolver/verify-delivery";
+import { issueLabelEvents } from "./label-events";
 import { gitlabApiWithHeaders } from "./traced-client";
 
 /**
@@ -29,7 +30,11 @@ const newIssue = async (): Promise<number> => {
   });
   return ((await res.json()) as { iid: number }).iid;
 };
-const actor = async (iid: number) => lastLabelAdder(gitlabApiWithHeaders({ baseUrl: sandbox.url, token: tokens.owner ?? "", headers: {} }), pid, iid, "openhands");
+// What the resolver does with a label delivery: the latest event that added the trigger label.
+const actor = async (iid: number) => {
+  const event = pickLabelAdd(await issueLabelEvents(gitlabApiWithHeaders({ baseUrl: sandbox.url, token: tokens.owner ?? "", headers: {} }), pid, iid), null);
+  return event?.user ? { gitlabUserId: event.user.id, username: event.user.username } : null;
+};
 
 beforeAll(async () => {
   sandbox = await startSandbox();
