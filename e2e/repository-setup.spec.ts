@@ -26,7 +26,7 @@ test("a repository's setup script and instruction files: a collapsible setup ste
   await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
 
   const conversation = new ConversationPage(page);
-  await conversation.waitForStatus("finished", 45_000);
+  await conversation.waitForStatus("Answered", 45_000);
   const setup = page.getByTestId("setup-step");
   await expect(setup).toContainText("Repository setup .openhands/setup.sh · done");
   await expect(setup).not.toHaveAttribute("open");

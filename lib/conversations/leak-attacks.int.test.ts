@@ -78,6 +78,7 @@ describe("an app conversation whose agent writes its token into a file", () => {
     );
     expect(report).toEqual({ skipped: false, status: "failed" });
     const events = await listEvents(db, c.id, 0, 1000);
-    expect(events.some((e) => e.event.kind === "error" && e.event.message.includes("too large to keep (over 10 MB)"))).toBe(true);
+    // The reason is recorded once, on the run's result (issue 17).
+    expect(events.some((e) => e.event.kind === "result" && e.event.outcome === "failed" && e.event.summary.includes("too large to keep (over 10 MB)"))).toBe(true);
   }, 60_000);
 });

@@ -96,10 +96,12 @@ describe("an agent that hides its token in the files the app pushes", () => {
     for (let i = 0; i + 12 <= token.length; i += 4) expect(final.body).not.toContain(token.slice(i, i + 12));
   }, 60_000);
 
-  it("a run that fails on a directory named after the encoded token: the server log does not show it", async () => {
+  it("a directory named after the encoded token: the push is refused, and neither the comment nor the server log shows it", async () => {
     const token = h.users.alice!.linked!.tokens.accessToken;
     const encoded = Buffer.from(`oauth2:${token}`).toString("base64").replace(/[=/+]/g, "");
-    // A nested repository without a commit makes the app's `git add` fail, quoting its path.
+    // A nested repository without a commit once made the app's `git add` fail, quoting its path. The
+    // sandbox now removes nested `.git` directories after the run, so the directory is committed and
+    // the push guard refuses it (its name carries the token, encoded).
     const NAMER = ['D="d-$(printf oauth2:%s "$GITLAB_TOKEN" | base64 -w0 | tr -d "=/+")"', 'mkdir "$D"', 'git -C "$D" init -q', 'echo x > "$D/f"', 'printf \'{"kind":"message","text":"Done."}\\n\''].join("; ");
     h.runDeps.runtime = createRuntime({ runtime: "command", preset: "custom", customCommand: NAMER, customFormat: "jsonl" });
     const logged: string[] = [];
@@ -115,11 +117,11 @@ describe("an agent that hides its token in the files the app pushes", () => {
         async () => (await h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?per_page=100`)).find((n) => n.body.includes(`openhands-agent final/${conv.id}/`)) ?? null,
         40_000,
       );
-      expect(final.body).toContain("does not have a commit checked out");
+      expect(final.body).toContain("refused");
+      expect(final.body).not.toContain(encoded.slice(12, 60));
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
-    expect(logged.join("")).toContain("agent run failed");
     expect(logged.join("")).not.toContain(encoded.slice(12, 60));
   }, 60_000);
 });
