@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -175,6 +177,32 @@ describe("the proxy's model gateway", () => {
       expect(seen[0]?.body).toBe("{}");
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("forwards to an https endpoint on any port (TLS from the worker to the endpoint, verified)", async () => {
+    const dir = await mkdtemp(join(root, "tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    const cert = await readFile(join(dir, "cert.pem"));
+    const tls = https.createServer({ key: await readFile(join(dir, "key.pem")), cert }, (req, res) => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" });
+      res.writeHead(200, { "content-type": "application/json" }).end("{\"tls\":true}");
+    });
+    const port = await new Promise<number>((resolve) => tls.listen(0, "127.0.0.1", () => resolve((tls.address() as net.AddressInfo).port)));
+    // The test's own CA for this self-signed endpoint (a deployment's endpoint has a public certificate).
+    const savedCa = https.globalAgent.options.ca;
+    https.globalAgent.options.ca = cert;
+    const placeholder = newPlaceholderKey();
+    const { proxy, socketPath } = await proxyWith({ upstream: `https://127.0.0.1:${port}/api/v1`, placeholder, key: REAL_KEY });
+    try {
+      const res = await viaProxy(socketPath, `${gatewayBaseUrl(`https://127.0.0.1:${port}/api/v1`)}/responses`, { method: "POST", headers: { authorization: `Bearer ${placeholder}` }, body: "{}" });
+      expect(res).toEqual({ status: 200, body: "{\"tls\":true}" });
+      expect(seen[0]?.url).toBe("/api/v1/responses");
+      expect(seen[0]?.headers.authorization).toBe(`Bearer ${REAL_KEY}`);
+    } finally {
+      https.globalAgent.options.ca = savedCa;
+      await proxy.close();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
     }
   });
 
