@@ -6,7 +6,7 @@ import { claudeSetup } from "./preset-claude";
 import { geminiSetup } from "./preset-gemini";
 import { opencodeSetup } from "./preset-opencode";
 import { NO_KEY, withoutApiVersion } from "./preset-model";
-import { nodeRuntimeDirs, type PresetContext } from "./presets";
+import { codexSetup, nodeRuntimeDirs, type PresetContext } from "./presets";
 import type { RuntimeConfig } from "./runtime";
 
 /** The per-run mapping of the one model setting (AGENT_MODEL_*) onto each CLI's own mechanism. */
@@ -105,5 +105,23 @@ describe("per-run setup of the CLI presets", () => {
   it("gemini (a Node script) gets the node binary's directory bound into the sandbox unless /usr already has it", () => {
     expect(nodeRuntimeDirs("/usr/bin/node")).toEqual([]);
     expect(nodeRuntimeDirs("/root/.nvm/versions/node/v22.1.0/bin/node")).toEqual(["/root/.nvm/versions/node/v22.1.0/bin"]);
+  });
+
+  it("with the run's placeholder (the sandbox's model gateway), every CLI holds the placeholder and the gateway URL, never the app's key", async () => {
+    const placeholder = `ohk-model-${"ab".repeat(16)}`;
+    const gw: RuntimeConfig["model"] = { ...model, baseUrl: "http://model.openhands.internal/v1" };
+    const withKey = (preset: RuntimeConfig["preset"]): PresetContext => ({ ...ctx({ runtime: "command", preset, model: gw }), modelKey: placeholder });
+    const claude = await claudeSetup(withKey("claude-code"));
+    expect(claude).toMatchObject({ ANTHROPIC_API_KEY: placeholder, ANTHROPIC_BASE_URL: "http://model.openhands.internal" });
+    const gemini = await geminiSetup(withKey("gemini"));
+    expect(gemini).toMatchObject({ GEMINI_API_KEY: placeholder, GOOGLE_GEMINI_BASE_URL: "http://model.openhands.internal" });
+    const codex = await codexSetup(withKey("codex"));
+    expect(codex[KEY_ENV]).toBe(placeholder);
+    const opencode = await opencodeSetup(withKey("opencode"));
+    const file = await readFile(opencode.OPENCODE_CONFIG ?? "", "utf8");
+    expect(file).toContain(placeholder);
+    expect(file).toContain("http://model.openhands.internal/v1");
+    const everything = JSON.stringify([claude, gemini, codex, opencode]) + file + (await readFile(join(codex.CODEX_HOME ?? "", "config.toml"), "utf8"));
+    expect(everything).not.toContain("sk-from-the-app");
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   sandbox = await startModelSandbox({ apiKey: MODEL_KEY });
   root = await mkdtemp(join(tmpdir(), "codex-int-"));
   // The app's own secrets are in its environment, like in production: none may reach the agent. The
-  // model key is there too, named by AGENT_MODEL_API_KEY_ENV: the preset hands it to Codex only.
+  // model key is there too, named by AGENT_MODEL_API_KEY_ENV: only the sandbox's proxy uses it (Codex holds a placeholder).
   for (const [name, value] of Object.entries({ ...APP_SECRETS, [KEY_ENV]: MODEL_KEY })) {
     saved.set(name, process.env[name]);
     process.env[name] = value;

@@ -55,7 +55,8 @@ describe("command runtime with the codex preset (real subprocess)", () => {
     const home = /CODEX_HOME=(\S+)/.exec(text)?.[1] ?? "";
     expect(home.startsWith(dir)).toBe(false);
     expect(text).toContain('model_provider = \\"agent\\"');
-    expect(text).toContain('base_url = \\"http://127.0.0.1:9/v1\\"');
+    // In the sandbox, Codex is pointed at the proxy's virtual model host (model-gateway.ts), same path.
+    expect(text).toContain('base_url = \\"http://model.openhands.internal/v1\\"');
     expect(text).toContain('wire_api = \\"responses\\"');
     expect(text).toContain('env_key = \\"MODEL_KEY\\"');
     await expect(stat(home)).rejects.toThrow();

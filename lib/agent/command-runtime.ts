@@ -2,12 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { outputEvent, type AgentEvent } from "./events";
 import { createParser } from "./parsers";
+import { endpointKey } from "./preset-model";
 import { formatFor, PRESETS, type Preset } from "./presets";
 import { LineSplitter, timerMs } from "./process-group";
 import { resolveBinary } from "./resolve-binary";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn, RuntimeConfig } from "./runtime";
 import { spawnSandboxed, type SandboxedProcess } from "./sandbox";
 import { agentBinds, runNetworkAllow } from "./sandbox/agent-policy";
+import { gatewayBaseUrl, newPlaceholderKey, type ModelGateway } from "./sandbox/model-gateway";
 import { SandboxUnavailableError } from "./sandbox/probe";
 import { sandboxSettings } from "./sandbox/settings";
 import { processWorkDir } from "./work-dirs";
@@ -32,6 +34,19 @@ export function createCommandRuntime(config: RuntimeConfig): AgentRuntime {
   return { id: `command:${preset.id}`, label: preset.label, isTestAgent: false, run: (task, emit) => runCommandAgent(preset, config, task, emit) };
 }
 
+/**
+ * The run's model gateway (lib/agent/sandbox/model-gateway.ts): in the sandbox, the CLI is configured
+ * with the proxy's virtual model host and a fresh placeholder key, and only the worker-side proxy holds
+ * the real key (read here, in the worker, from AGENT_MODEL_API_KEY_ENV as before). With AGENT_SANDBOX=off
+ * (development only) there is no proxy: the CLI gets the real endpoint and key, as it always did.
+ */
+function modelGatewayFor(config: RuntimeConfig, agentEnv: Record<string, string>): { gateway: ModelGateway; cliConfig: RuntimeConfig } | null {
+  const model = config.model;
+  if (!model || !sandboxSettings().enabled) return null;
+  const gateway: ModelGateway = { upstream: model.baseUrl, placeholder: newPlaceholderKey(), key: endpointKey(model, agentEnv) };
+  return { gateway, cliConfig: { ...config, model: { ...model, baseUrl: gatewayBaseUrl(model.baseUrl) } } };
+}
+
 function tail(text: string, max = TAIL_CHARS): string {
   if (text.length <= max) return text;
   // A cut inside a word may leave the end of a token, which no redaction recognises any more
@@ -45,7 +60,9 @@ async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: Agen
   // Per-run files (Codex's home, …) in the run's private work directory, never in the shared /tmp.
   const runDir = await mkdtemp(join(processWorkDir(sandboxSettings().workRoot), "run-"));
   try {
-    const argv = preset.command(task.prompt, config);
+    const routed = modelGatewayFor(config, task.env);
+    const cliConfig = routed?.cliConfig ?? config;
+    const argv = preset.command(task.prompt, cliConfig);
     const binary = await resolveBinary(argv[0] ?? "", task.env.PATH);
     if (!binary) {
       const error = `The agent binary "${argv[0]}" was not found on PATH or in node_modules/.bin.`;
@@ -57,14 +74,14 @@ async function runCommandAgent(preset: Preset, config: RuntimeConfig, task: Agen
       await emit({ kind: "error", message: error });
       return { outcome: "failed", summary: error, error };
     }
-    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config, runDir, env: task.env }) : {};
-    return await supervise(binary, argv.slice(1), preset, config, task, { ...task.env, ...extraEnv }, runDir, emit);
+    const extraEnv = preset.setup ? await preset.setup({ prompt: task.prompt, workspaceDir: task.workspaceDir, config: cliConfig, runDir, env: task.env, modelKey: routed?.gateway.placeholder }) : {};
+    return await supervise(binary, argv.slice(1), preset, cliConfig, task, { ...task.env, ...extraEnv }, runDir, emit, routed?.gateway);
   } finally {
     await rm(runDir, { recursive: true, force: true });
   }
 }
 
-async function supervise(binary: string, args: string[], preset: Preset, config: RuntimeConfig, task: AgentTask, env: Record<string, string>, runDir: string, emit: EmitFn): Promise<AgentResult> {
+async function supervise(binary: string, args: string[], preset: Preset, config: RuntimeConfig, task: AgentTask, env: Record<string, string>, runDir: string, emit: EmitFn, modelGateway?: ModelGateway): Promise<AgentResult> {
   const parser = createParser(formatFor(preset, config));
   let lastMessage: string | null = null;
   let stdoutTail = "";
@@ -121,7 +138,8 @@ async function supervise(binary: string, args: string[], preset: Preset, config:
       checkout: task.workspaceDir,
       writable: [runDir],
       readOnly: [...binds.readOnly, ...(preset.sandboxReadOnly?.() ?? [])],
-      network: { allow: runNetworkAllow(task, config, preset) },
+      // `config` is the CLI's: its model host is the proxy's virtual one, never the real endpoint.
+      network: { allow: runNetworkAllow(task, config, preset), modelGateway },
       limits: { memoryMb: Math.max(sandboxSettings().limits.memoryMb, preset.sandboxAddressSpaceMb ?? 0) },
       env,
       stdin: preset.promptVia === "stdin" ? task.prompt : undefined,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { endpointKey, NO_KEY, withoutApiVersion } from "./preset-model";
+import { cliModelKey, NO_KEY, withoutApiVersion } from "./preset-model";
 import type { PresetContext } from "./presets";
 
 /** Claude Code reads these for the Anthropic API; the commands it runs must not see them. */
@@ -10,13 +10,15 @@ export const CLAUDE_KEY_VARS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"] as 
  * Per-run setup of a Claude Code run (checked with Claude Code 2.1.197, issue 15), all inside `runDir`:
  * - CLAUDE_CONFIG_DIR: settings, sessions and shell snapshots stay with the run (deleted afterwards).
  * - The model endpoint: ANTHROPIC_BASE_URL (origin, Claude Code adds /v1/messages), ANTHROPIC_MODEL,
- *   ANTHROPIC_API_KEY from AGENT_MODEL_API_KEY_ENV.
+ *   ANTHROPIC_API_KEY: the run's placeholder key in the sandbox (its proxy adds the real one from
+ *   AGENT_MODEL_API_KEY_ENV), the real key only with AGENT_SANDBOX=off (cliModelKey).
  * - CLAUDE_ENV_FILE: a script Claude Code sources before every Bash command; it unsets the key, so the
  *   commands the model chooses do not inherit it (Claude Code itself keeps it).
  * - No telemetry, error reports, auto-update or other non-essential traffic.
  * Source: https://docs.claude.com/en/docs/claude-code/settings ("Environment variables").
  */
-export async function claudeSetup({ runDir, config, env }: PresetContext): Promise<Record<string, string>> {
+export async function claudeSetup(ctx: PresetContext): Promise<Record<string, string>> {
+  const { runDir, config, env } = ctx;
   const configDir = join(runDir, "claude-config");
   const tmp = join(runDir, "tmp");
   await mkdir(configDir, { recursive: true, mode: 0o700 });
@@ -37,7 +39,7 @@ export async function claudeSetup({ runDir, config, env }: PresetContext): Promi
     vars.ANTHROPIC_BASE_URL = withoutApiVersion(model.baseUrl);
     if (model.model) vars.ANTHROPIC_MODEL = model.model;
     if (model.maxRetries !== undefined) vars.CLAUDE_CODE_MAX_RETRIES = String(Math.max(0, Math.floor(model.maxRetries)));
-    const key = endpointKey(model, env);
+    const key = cliModelKey(ctx);
     vars.ANTHROPIC_API_KEY = key ?? env.ANTHROPIC_API_KEY ?? NO_KEY;
   }
   return vars;

@@ -1,17 +1,17 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { endpointKey, NO_KEY, withoutApiVersion } from "./preset-model";
+import { cliModelKey, NO_KEY, withoutApiVersion } from "./preset-model";
 import type { PresetContext } from "./presets";
 
 /**
  * Gemini CLI's settings for one run, written as the user settings of a per-run GEMINI_CLI_HOME: no usage
  * statistics or telemetry, no update check, the API-key auth, the model, and the retry cap.
  *
- * The endpoint's key is NOT hidden from the commands Gemini CLI runs. Its only mechanism,
+ * The key Gemini CLI holds is NOT hidden from the commands it runs. Its only mechanism,
  * security.environmentVariableRedaction, also drops every variable whose name contains TOKEN, SECRET,
  * KEY, AUTH, … even when allow-listed (checked with 0.61.0), so the user's secrets (GITLAB_TOKEN, …)
- * would no longer reach the commands; those are what the product promises. The sandbox keeps the key
- * from going anywhere but the model endpoint and GitLab.
+ * would no longer reach the commands; those are what the product promises. In the sandbox that key is
+ * only the run's placeholder (the proxy adds the real one, lib/agent/sandbox/model-gateway.ts).
  * Source: https://geminicli.com/docs/get-started/configuration/
  */
 export function geminiSettings(opts: { model?: string; maxAttempts?: number }): Record<string, unknown> {
@@ -29,9 +29,10 @@ export function geminiSettings(opts: { model?: string; maxAttempts?: number }): 
 /**
  * Per-run setup of a Gemini CLI run (checked with Gemini CLI 0.61.0, issue 15): the settings above in
  * GEMINI_CLI_HOME inside `runDir` (its history and temp files land there too), the endpoint as GOOGLE_GEMINI_BASE_URL (origin; Gemini CLI adds /v1beta/models/…) and the
- * key as GEMINI_API_KEY.
+ * key as GEMINI_API_KEY (the run's placeholder in the sandbox, see cliModelKey).
  */
-export async function geminiSetup({ runDir, config, env }: PresetContext): Promise<Record<string, string>> {
+export async function geminiSetup(ctx: PresetContext): Promise<Record<string, string>> {
+  const { runDir, config, env } = ctx;
   const tmp = join(runDir, "tmp");
   await mkdir(tmp, { recursive: true, mode: 0o700 });
   const model = config.model;
@@ -45,7 +46,7 @@ export async function geminiSetup({ runDir, config, env }: PresetContext): Promi
   const vars: Record<string, string> = { GEMINI_CLI_HOME: home, TMPDIR: tmp };
   if (model) {
     vars.GOOGLE_GEMINI_BASE_URL = withoutApiVersion(model.baseUrl);
-    const key = endpointKey(model, env);
+    const key = cliModelKey(ctx);
     vars.GEMINI_API_KEY = key ?? env.GEMINI_API_KEY ?? NO_KEY;
   }
   return vars;

@@ -18,6 +18,15 @@ export function endpointKey(model: ModelEndpoint | undefined, agentEnv: Record<s
 }
 
 /**
+ * The key a CLI is given. Sandboxed runs get the run's placeholder (`modelKey`, set by the runtime: the
+ * sandbox's proxy swaps it for the real key, lib/agent/sandbox/model-gateway.ts); without the sandbox
+ * (AGENT_SANDBOX=off, development only) there is no proxy, and the CLI holds the real key itself.
+ */
+export function cliModelKey(ctx: { modelKey?: string; config: { model?: ModelEndpoint }; env: Record<string, string> }): string | undefined {
+  return ctx.modelKey ?? endpointKey(ctx.config.model, ctx.env);
+}
+
+/**
  * AGENT_MODEL_BASE_URL is written the OpenAI way (`https://host/v1`). Claude Code and Gemini CLI add the
  * API version to the path themselves (`/v1/messages`, `/v1beta/models/…`), so they get the origin and
  * path without a trailing version segment; one setting then serves all four CLIs.

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { endpointKey } from "./preset-model";
+import { cliModelKey } from "./preset-model";
 import type { PresetContext } from "./presets";
 
 /** The provider id OpenCode's per-run config defines for AGENT_MODEL_BASE_URL. */
@@ -8,8 +8,8 @@ const PROVIDER = "agent";
 
 /**
  * OpenCode's config for one run (opencode.json, https://opencode.ai/docs/config/): the endpoint as a
- * custom provider through OpenCode's bundled OpenAI-compatible adapter (Chat Completions), its key
- * written into this file (0600, in the run's private dir) rather than into the environment, so the
+ * custom provider through OpenCode's bundled OpenAI-compatible adapter (Chat Completions), its key (the
+ * run's placeholder in the sandbox, see cliModelKey) written into this file (0600, in the run's private dir) rather than into the environment, so the
  * commands OpenCode runs do not inherit it; edits and shell allowed without prompts (headless; web fetches denied, as for Claude Code), no sharing, no
  * auto-update.
  */
@@ -42,7 +42,8 @@ export function opencodeConfig(model: { baseUrl: string; model: string; apiKey?:
  * - No auto-update, models.dev fetch, LSP downloads, sharing, or external plugins; npm_config_offline
  *   because OpenCode otherwise runs `npm install @opencode-ai/plugin` in its config directories.
  */
-export async function opencodeSetup({ runDir, config, env }: PresetContext): Promise<Record<string, string>> {
+export async function opencodeSetup(ctx: PresetContext): Promise<Record<string, string>> {
+  const { runDir, config } = ctx;
   const dirs = { XDG_CONFIG_HOME: "config", XDG_DATA_HOME: "data", XDG_CACHE_HOME: "cache", XDG_STATE_HOME: "state", TMPDIR: "tmp" };
   const vars: Record<string, string> = {};
   for (const [name, dir] of Object.entries(dirs)) {
@@ -51,7 +52,7 @@ export async function opencodeSetup({ runDir, config, env }: PresetContext): Pro
   }
   const model = config.model;
   const file = join(runDir, "opencode", "opencode.json");
-  const settings = opencodeConfig(model ? { baseUrl: model.baseUrl, model: model.model, apiKey: endpointKey(model, env) } : undefined);
+  const settings = opencodeConfig(model ? { baseUrl: model.baseUrl, model: model.model, apiKey: cliModelKey(ctx) } : undefined);
   await writeFile(file, JSON.stringify(settings, null, 2), { mode: 0o600 });
   return {
     ...vars,

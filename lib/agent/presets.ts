@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { OutputFormat } from "./parsers";
 import { claudeSetup } from "./preset-claude";
-import { endpointKey } from "./preset-model";
+import { cliModelKey } from "./preset-model";
 import { geminiSetup } from "./preset-gemini";
 import { opencodeSetup } from "./preset-opencode";
 import type { RuntimeConfig } from "./runtime";
@@ -26,6 +26,11 @@ export interface PresetContext {
   runDir: string;
   /** The agent's environment before the preset's additions (the user's secrets are in it). */
   env: Record<string, string>;
+  /**
+   * The model key to give the CLI instead of the endpoint's: the run's placeholder when the sandbox's
+   * proxy holds the real key (see cliModelKey in preset-model.ts).
+   */
+  modelKey?: string;
 }
 
 export interface Preset {
@@ -114,10 +119,11 @@ export function codexPolicyToml(codex: RuntimeConfig["model"]): string {
  * deletes it afterwards): CODEX_HOME with config.toml (Codex also keeps its sessions, logs and state
  * databases there), and a private TMPDIR. Codex refuses to create its helper binaries under the shared
  * temp dir (a warning on every run); a TMPDIR of our own also keeps the run's temp files with the run.
- * The endpoint's key is read from the app's environment (the variable named by `apiKeyEnv`) and given
- * to Codex alone; when the app does not define it, a user secret of that name is used.
+ * The key Codex gets is the run's placeholder in the sandbox (the proxy adds the real one) and the
+ * endpoint's key without it (cliModelKey); either way the commands' environment excludes it.
  */
-export async function codexSetup({ runDir, config, env: agentEnv }: PresetContext): Promise<Record<string, string>> {
+export async function codexSetup(ctx: PresetContext): Promise<Record<string, string>> {
+  const { runDir, config } = ctx;
   const home = join(runDir, "codex-home");
   const tmp = join(runDir, "tmp");
   await mkdir(home, { recursive: true, mode: 0o700 });
@@ -126,7 +132,7 @@ export async function codexSetup({ runDir, config, env: agentEnv }: PresetContex
   await writeFile(join(home, "config.toml"), toml, { mode: 0o600 });
   const env: Record<string, string> = { CODEX_HOME: home, TMPDIR: tmp };
   const keyEnv = config.model?.apiKeyEnv;
-  const key = endpointKey(config.model, agentEnv);
+  const key = cliModelKey(ctx);
   if (keyEnv && key) env[keyEnv] = key;
   return env;
 }

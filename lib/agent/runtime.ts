@@ -56,7 +56,8 @@ export interface RuntimeConfig {
    * The model endpoint (AGENT_MODEL_BASE_URL, AGENT_MODEL, AGENT_MODEL_API_KEY_ENV), for every preset:
    * each maps it per run to its CLI's own mechanism (Codex: CODEX_HOME/config.toml; Claude Code and
    * Gemini CLI: environment and settings; OpenCode: a per-run opencode.json). `apiKeyEnv` names the
-   * variable holding the endpoint's key (read from the app's environment, given to the agent CLI only);
+   * variable holding the endpoint's key (read from the app's environment by the worker; in the sandbox
+   * the CLI holds a per-run placeholder that the run's proxy swaps for it, sandbox/model-gateway.ts);
    * `maxRetries` caps the CLI's retries of a failing endpoint where it has such a setting.
    */
   model?: { baseUrl: string; model: string; apiKeyEnv?: string; maxRetries?: number };

@@ -50,9 +50,10 @@ export async function agentBinds(binary: string, packages: readonly string[], pr
 }
 
 /**
- * Where a run may connect: its GitLab instance (the task's), the model endpoint (the deployment's
- * AGENT_MODEL_BASE_URL, or the preset's provider hosts when it has none); AGENT_NETWORK_ALLOW is
- * added by the sandbox itself.
+ * Where a run may connect: its GitLab instance (the task's), the model endpoint as the CLI was given
+ * it (in the sandbox, the proxy's virtual model host, which the proxy serves itself and forwards to the
+ * real AGENT_MODEL_BASE_URL: model-gateway.ts), or the preset's provider hosts when there is none;
+ * AGENT_NETWORK_ALLOW is added by the sandbox itself.
  */
 export function runNetworkAllow(task: Pick<AgentTask, "networkAllow">, config: RuntimeConfig, preset: Pick<Preset, "networkHosts">): string[] {
   const allow = [...(task.networkAllow ?? [])];

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import net from "node:net";
+import { forwardToModel, MODEL_GATEWAY_HOST, type ModelGateway } from "./model-gateway";
 import { allowedBy, normalizeHost, type AllowPattern } from "./network-policy";
 
 /**
@@ -20,6 +21,11 @@ export interface ProxyOptions {
   allow: readonly AllowPattern[];
   /** Called with a one-line explanation for every refused destination (shown in the run's timeline). */
   onDenied(message: string): void;
+  /**
+   * The run's model endpoint behind the virtual host MODEL_GATEWAY_HOST (model-gateway.ts): plain-HTTP
+   * requests to it go to the real endpoint with the placeholder key swapped for the real one.
+   */
+  modelGateway?: ModelGateway;
   /** Name resolution (tests replace it); defaults to the system's resolver. */
   lookup?: (host: string) => Promise<string>;
 }
@@ -98,6 +104,10 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     return { address };
   };
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 });
+  const gateway = opts.modelGateway;
+  // Requests arriving through a CONNECT tunnel to the virtual model host (origin-form: a path only).
+  const gatewayServer = gateway ? http.createServer({ requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => forwardToModel(req, res, req.url ?? "", gateway)) : null;
+  gatewayServer?.on("clientError", (_err, socket: net.Socket) => socket.destroy());
   server.on("connection", (s: net.Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
@@ -118,6 +128,12 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     }
     const host = normalizeHost(target.hostname);
     const port = target.port === "" ? 80 : Number(target.port);
+    // The virtual model host exists only here: it is never resolved nor connected to as such.
+    if (host === MODEL_GATEWAY_HOST) {
+      if (opts.modelGateway && port === 80) forwardToModel(req, res, `${target.pathname}${target.search}`, opts.modelGateway);
+      else res.writeHead(403, { "content-type": "text/plain" }).end(`${denied(host, port)}\n`);
+      return;
+    }
     void destination(host, port).then((dest) => {
       if ("refused" in dest) {
         res.writeHead(403, { "content-type": "text/plain" }).end(`${dest.refused}\n`);
@@ -151,6 +167,17 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
       return;
     }
     client.on("error", () => undefined); // until the tunnel's own handler below
+    // Some clients (undici's ProxyAgent: Gemini CLI) tunnel plain HTTP too. A tunnel to the virtual
+    // model host ends HERE, in the gateway's own HTTP server, which swaps the key like the plain path;
+    // it never becomes a raw connection to the endpoint (that would bypass the swap).
+    if (target.host === MODEL_GATEWAY_HOST) {
+      if (gatewayServer && target.port === 80) {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (head.length > 0) client.unshift(head);
+        gatewayServer.emit("connection", client);
+      } else client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${denied(target.host, target.port)}\n`);
+      return;
+    }
     void destination(target.host, target.port).then((dest) => {
       if ("refused" in dest) {
         client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${dest.refused}\n`);
@@ -190,6 +217,7 @@ export async function startRunProxy(opts: ProxyOptions): Promise<RunProxy> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        gatewayServer?.close();
         server.close(() => resolve());
       }),
   };

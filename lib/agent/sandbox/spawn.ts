@@ -11,6 +11,7 @@ import { sealGitDir, type GitSeal } from "./git-seal";
 import { seccompProgram } from "./seccomp";
 import { parseAllowPattern } from "./network-policy";
 import { assertSandboxAvailable, SANDBOX_TOOLS, SandboxUnavailableError } from "./probe";
+import type { ModelGateway } from "./model-gateway";
 import { startRunProxy } from "./proxy";
 import { sandboxSettings } from "./settings";
 
@@ -33,7 +34,11 @@ export interface SandboxSpawnOptions extends SpawnGroupOptions {
    * host, host:port, *.domain, host:* patterns the run may reach through its proxy (see
    * network-policy.ts); the deployment's AGENT_NETWORK_ALLOW is always added.
    */
-  network: { allow: string[] };
+  network: {
+    allow: string[];
+    /** The model endpoint behind the proxy's virtual host, with the run's placeholder key (model-gateway.ts). */
+    modelGateway?: ModelGateway;
+  };
   /** Defaults: AGENT_MEMORY_MB, AGENT_MAX_PROCESSES, AGENT_DISK_MB. */
   limits?: Partial<SandboxLimits>;
 }
@@ -176,7 +181,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
     const netDir = join(privateDir, "net");
     await mkdir(netDir, { mode: 0o700 });
     const socketPath = join(netDir, "proxy.sock");
-    proxy = await startRunProxy({ socketPath, allow, onDenied: (message) => opts.onStderr(`${message}\n`) });
+    proxy = await startRunProxy({ socketPath, allow, modelGateway: opts.network.modelGateway, onDenied: (message) => opts.onStderr(`${message}\n`) });
     await chmod(socketPath, 0o600);
     if (uid !== undefined) {
       await chown(netDir, uid, uid);
