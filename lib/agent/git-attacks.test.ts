@@ -89,8 +89,8 @@ describe("the app's commit and push against a hostile checkout", () => {
 
       // Option-like branch names are refused before git sees them.
       await expect(ws.checkoutNewBranch(shapeRedactor.branchName("--upload-pack=touch x"))).rejects.toBeInstanceOf(GitWorkspaceError);
-      await expect(ws.push("--receive-pack=touch x", { token: TOKEN })).rejects.toBeInstanceOf(GitPushRejectedError);
-      await ws.push("hostile", { token: TOKEN });
+      await expect(ws.push("--receive-pack=touch x", { token: TOKEN }, shapeRedactor)).rejects.toBeInstanceOf(GitPushRejectedError);
+      await ws.push("hostile", { token: TOKEN }, shapeRedactor);
 
       // Links went up as links (their target), never the content of the host file.
       expect(await readFileAtRef(bare(), "hostile", "passwd")).toBe("/etc/passwd");
@@ -135,7 +135,7 @@ describe("the app's commit and push against a hostile checkout", () => {
     try {
       await writeFile(join(ws.dir, "huge.txt"), Buffer.alloc(MAX_PUSH_SCAN_CHARS + 1024, "a\n"));
       await ws.commitAll(shapeRedactor.text("huge"), { name: "Agent", email: "agent@example.com" });
-      const refused = await ws.push("huge", { token: TOKEN }).catch((e: unknown) => e);
+      const refused = await ws.push("huge", { token: TOKEN }, shapeRedactor).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(GitPushRejectedError);
       expect((refused as Error).message).toContain("too large to check for secrets");
     } finally {

@@ -77,7 +77,7 @@ describe("workspace against a real git HTTP server", () => {
       expect(await ws.changedFiles()).toEqual(["README.md", "hello.txt", "src/a.ts"]); // still vs baseSha
       await ws.checkoutNewBranch(t("agent/hello"));
       expect(ws.branch).toBe("agent/hello");
-      await ws.push("agent/hello", dev);
+      await ws.push("agent/hello", dev, shapeRedactor);
 
       const pushed = await getBranch(bare(), "agent/hello");
       expect(pushed?.commit).toMatchObject({ id: sha, title: "Add hello.txt", author_name: "GitLab Agent", author_email: "agent@example.com" });
@@ -109,12 +109,12 @@ describe("workspace against a real git HTTP server", () => {
     await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (ws) => {
       await writeFile(join(ws.dir, "x.txt"), "x\n");
       await ws.commitAll(t("x"), { name: "A", email: "a@example.com" });
-      const readOnly = await ws.push("readonly", { token: "read-token-456" }).catch((e: unknown) => e);
+      const readOnly = await ws.push("readonly", { token: "read-token-456" }, shapeRedactor).catch((e: unknown) => e);
       expect(readOnly).toBeInstanceOf(GitPushRejectedError);
       expect(readOnly).toMatchObject({ reason: "forbidden" });
       expect((readOnly as Error).message).toContain("You are not allowed to upload code.");
 
-      const badToken = await ws.push("other", { token: "nope-token-789" }).catch((e: unknown) => e);
+      const badToken = await ws.push("other", { token: "nope-token-789" }, shapeRedactor).catch((e: unknown) => e);
       expect(badToken).toMatchObject({ reason: "auth" });
       expect((badToken as Error).message).not.toContain("nope-token-789");
 
@@ -122,9 +122,9 @@ describe("workspace against a real git HTTP server", () => {
       await withWorkspace({ repoUrl: repoUrl(), branch: "main", credentials: dev, rootDir: root }, async (other) => {
         await writeFile(join(other.dir, "y.txt"), "y\n");
         await other.commitAll(t("y"), { name: "B", email: "b@example.com" });
-        await other.push("main", dev);
+        await other.push("main", dev, shapeRedactor);
       });
-      const diverged = await ws.push("main", dev).catch((e: unknown) => e);
+      const diverged = await ws.push("main", dev, shapeRedactor).catch((e: unknown) => e);
       expect(diverged).toMatchObject({ reason: "non_fast_forward" });
       expect((diverged as Error).message).toMatch(/! \[rejected\] HEAD -> main \((?:fetch first|non-fast-forward)\)/);
     });
@@ -163,7 +163,7 @@ describe("workspace against a real git HTTP server", () => {
         expect(await ws.changedFiles()).toEqual(["docs.md"]);
         await ws.checkoutNewBranch(t("agent/docs"));
         const sha = await ws.commitAll(t("Agent: docs"), { name: "GitLab Agent", email: "agent@example.com" });
-        await ws.push(ws.branch, dev);
+        await ws.push(ws.branch, dev, shapeRedactor);
         expect((await getBranch(bare(), "agent/docs"))?.commit.id).toBe(sha);
         expect(await readFileAtRef(bare(), "agent/docs", "docs.md")).toBe("Hello from the agent\n");
       });
@@ -219,7 +219,7 @@ describe("the app's git runs nothing of the agent's", () => {
         expect(await ws.changedFiles()).toEqual([".gitattributes", "planted.txt"]);
         await ws.checkoutNewBranch(t("agent/hooks"));
         const sha = await ws.commitAll(t("Agent: planted"), { name: "GitLab Agent", email: "agent@example.com" });
-        await ws.push(ws.branch, dev);
+        await ws.push(ws.branch, dev, shapeRedactor);
         expect((await getBranch(bare(), "agent/hooks"))?.commit.id).toBe(sha);
         // committed as written: no clean filter ran
         expect(await readFileAtRef(bare(), "agent/hooks", "planted.txt")).toBe("the agent's work\n");
@@ -282,7 +282,7 @@ describe("push credentials", () => {
           await writeFile(join(ws.dir, `watched-${i}.txt`), "x\n");
           await ws.checkoutNewBranch(t(`agent/watched-${i}-${Date.now()}`));
           await ws.commitAll(t("watched"), { name: "A", email: "a@example.com" });
-          await ws.push(ws.branch, dev);
+          await ws.push(ws.branch, dev, shapeRedactor);
         });
       }
     } finally {

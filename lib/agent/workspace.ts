@@ -37,7 +37,7 @@ export interface Workspace {
    * Pushes HEAD to refs/heads/<branch>; throws GitPushRejectedError. Refuses (reason "secret") when
    * what would be pushed carries the pushing token or a secret of `guard` (the run's redactor).
    */
-  push(branch: string, credentials: GitCredentials, guard?: Redactor): Promise<void>;
+  push(branch: string, credentials: GitCredentials, guard: Redactor): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -194,7 +194,7 @@ async function openWorkspace(o: OpenOptions): Promise<Workspace> {
     async push(target, credentials, guard) {
       const valid = await run(["check-ref-format", "--branch", target]);
       if (valid.code !== 0 || target.startsWith("-")) throw new GitPushRejectedError("other", `Invalid branch name "${target}".`);
-      await refuseSecretsInPush(git, run, baseSha, (guard ?? new Redactor()).with({ name: "pushing token", value: credentials.token }));
+      await refuseSecretsInPush(git, run, baseSha, guard.with({ name: "pushing token", value: credentials.token }));
       // --quiet still lists rejected refs (" ! [rejected] HEAD -> main (non-fast-forward)") on errors.
       const r = await run(["push", "--quiet", "--no-verify", "origin", `HEAD:refs/heads/${target}`], { credentials: { origin, credentials } });
       if (r.code !== 0) throw new GitPushRejectedError(classifyPushError(r.stderr), gitMessage(r.stderr));
