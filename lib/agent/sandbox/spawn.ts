@@ -172,7 +172,7 @@ export async function spawnSandboxed(argv: string[], opts: SandboxSpawnOptions):
     await proxy?.close();
     proxy = null;
     // Hand the checkout back to the worker (the app's own git refuses a repository owned by another uid).
-    if (uid !== undefined) for (const dir of [checkout, ...writable]) await chownTree(dir, ownUid, ownGid).catch((err: unknown) => log.warn("sandbox: could not take back a run directory", { dir, err }));
+    if (uid !== undefined) for (const dir of [checkout, ...writable]) await chownTree(dir, ownUid, ownGid).catch((err: unknown) => log.warn("sandbox: could not take back a run directory", { dir, code: (err as NodeJS.ErrnoException).code })); // the code only: the message quotes a path the agent named
     await rm(privateDir, { recursive: true, force: true });
   };
 
