@@ -23,7 +23,7 @@ const config = [
       "lib/agent/process-group.ts",
       "lib/agent/git-process.ts",
       // reads the clone's origin URL with the app's own git (no agent code)
-      "lib/resolver/hooks/merge-request-hooks.ts",
+      "lib/resolver/run-lifecycle/merge-request-lifecycle.ts",
       "lib/testing/**",
       "**/*.test.ts",
       "**/*.test.tsx",

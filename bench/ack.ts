@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
-import { createTestInstallation } from "@/lib/webhooks/testing/receiver-fixture";
+import { createTestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { createBenchDatabase, ensureBuild, freePort, percentile, randomKey, startNext } from "./support/app-server";
 
 const { values: args } = parseArgs({ options: { triggers: { type: "string", default: "50" }, warmup: { type: "string", default: "3" }, baseline: { type: "string", default: "1" } } });

@@ -14,7 +14,7 @@ import os from "node:os";
 import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { labelAddedEvent } from "@/lib/resolver/testing/payloads";
-import { createTestInstallation } from "@/lib/webhooks/testing/receiver-fixture";
+import { createTestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { createBenchDatabase, ensureBuild, percentile, randomKey, startNext } from "./support/app-server";
 
 const { values: args } = parseArgs({

@@ -13,8 +13,8 @@ import { webhookInstallations } from "@/db/schema";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
-import { openHookSession } from "@/lib/hooks/session";
-import { syncUserHooks, type SyncReport } from "@/lib/hooks/sync";
+import { openHookSession } from "@/lib/webhook-installations/session";
+import { syncUserHooks, type SyncReport } from "@/lib/webhook-installations/sync";
 
 const { values: args } = parseArgs({
   options: {

@@ -176,7 +176,7 @@ const schema = z.object({
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days, e.g. 30").min(1, "must be at least 1 day, e.g. 30").max(3650, "must be at most 3650 days").default(30),
   /** `npm start` only: the interface to listen on (default: 127.0.0.1 in the demo, every interface otherwise) */
   LISTEN_HOST: z.string().min(1).optional(),
-  // Issue 16: recovery of missed webhook deliveries (lib/hooks/recovery.ts).
+  // Issue 16: recovery of missed webhook deliveries (lib/webhook-installations/recovery.ts).
   /** how often every installed webhook's missed deliveries are recovered, in minutes (also on start-up) */
   HOOKS_RECOVERY_INTERVAL_MINUTES: z.coerce
     .number()

@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { PageHeader } from "@/components/app-shell";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import { currentUser } from "@/lib/auth/current-user";
-import { connectionState } from "@/lib/gitlab-connection-state";
+import { connectionState } from "@/lib/gitlab/connection-state";
 import { demoBannerInfo } from "@/lib/demo/banner-info";
 import { agentIntro, tryIt } from "@/lib/demo/try-it";
 import { ButtonLink } from "@/components/ui/button";

@@ -2,7 +2,7 @@
 
 import { pushConversationBranch } from "@/lib/conversations/publish";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import { runConversationAction, type ConversationActionState } from "./conversation-action";
 
 export type PushBranchState = ConversationActionState;

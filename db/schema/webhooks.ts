@@ -37,7 +37,7 @@ export const webhookInstallations = pgTable(
     autoReviewAt: timestamp("auto_review_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
     checkedAt: timestamp("checked_at", { withTimezone: true }),
-    // Recovery of missed deliveries (issue 16, lib/hooks/recovery.ts).
+    // Recovery of missed deliveries (issue 16, lib/webhook-installations/recovery.ts).
     /** when recovery last finished for this hook */
     recoveryRanAt: timestamp("recovery_ran_at", { withTimezone: true }),
     /** everything that happened before this moment has been seen (delivered, resent or swept) */

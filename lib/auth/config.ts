@@ -2,7 +2,7 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { gitlabOAuthConfig, GITLAB_SCOPES } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig, GITLAB_SCOPES } from "@/lib/gitlab/settings";
 import { gitlabProfile, recordSignIn } from "./record-sign-in";
 
 /**
@@ -68,7 +68,7 @@ async function onSignedIn(userId: string): Promise<void> {
   try {
     // Fire and forget: queues hooks.sync (install our webhook where this user may) without waiting
     // for the queue, and logs instead of throwing.
-    const { syncAfterSignIn } = await import("@/lib/hooks/enqueue");
+    const { syncAfterSignIn } = await import("@/lib/webhook-installations/enqueue");
     syncAfterSignIn(userId);
   } catch (err) {
     log.warn("could not schedule the webhook sync after sign-in", { userId, err });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import type { User } from "@/db/schema";
 import type { CipherKit } from "@/lib/crypto";
-import { GITLAB_SCOPES } from "@/lib/gitlab-settings";
+import { GITLAB_SCOPES } from "@/lib/gitlab/settings";
 import { saveConnection } from "@/lib/gitlab/tokens";
 import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
 

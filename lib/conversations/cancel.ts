@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { conversations, type Conversation } from "@/db/schema";
 import { AppError } from "@/lib/http/app-error";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
-import { callAbortHook } from "./abort-hook";
+import { callAbortHook } from "./abort-lifecycle";
 import { appendEventLocked, lockConversationRow } from "./events";
 import { isUuid } from "./queries";
 import { applyTransition, isTerminal } from "./status";

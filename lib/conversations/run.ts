@@ -20,7 +20,7 @@ import { runSetupScript, SETUP_SCRIPT } from "@/lib/agent/setup-script";
 import { buildPrompt } from "./prompt";
 import { describeInstructions, readRepositoryInstructions, withRepositoryInstructions } from "./repo-instructions";
 import { describeRunError } from "./run-errors";
-import { runHooks, type RunContext, type RunHooks } from "./run-hooks";
+import { runHooks, type RunContext, type RunHooks } from "./run-lifecycle";
 import { startRunMonitor } from "./run-monitor";
 import { transitionStatus } from "./status";
 

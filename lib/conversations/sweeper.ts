@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEventLocked, lockConversationRow } from "./events";
-import { callAbortHook } from "./abort-hook";
+import { callAbortHook } from "./abort-lifecycle";
 import { activeStatuses, applyTransition } from "./status";
 
 export interface SweepOptions {

@@ -4,7 +4,7 @@ import { collectPages, listPage, type Cursor, type ListPage } from "./groups";
 import { noteSchema } from "./notes";
 
 /**
- * What changed on a project since a moment, for the catch-up sweep (lib/hooks/recovery-sweep.ts):
+ * What changed on a project since a moment, for the catch-up sweep (lib/webhook-installations/recovery-sweep.ts):
  * - issues and merge requests with `updated_after` (inclusive), any state; a new comment or label
  *   touches the issue's `updated_at`.
  *   https://docs.gitlab.com/api/issues/#list-project-issues

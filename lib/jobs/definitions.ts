@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type PgBoss from "pg-boss";
 import { getEnv } from "@/lib/env";
-import { cronForMinutes } from "@/lib/hooks/settings";
+import { cronForMinutes } from "@/lib/webhook-installations/settings";
 
 /**
  * Every job the app knows, with its payload schema and queue policy. Payloads are validated when
@@ -38,7 +38,7 @@ export const jobDefinitions = {
     queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 } satisfies Omit<PgBoss.Queue, "name">,
   },
   /**
-   * Installs, adopts and repairs one user's webhooks (lib/hooks/sync.ts): on every sign-in and from
+   * Installs, adopts and repairs one user's webhooks (lib/webhook-installations/sync.ts): on every sign-in and from
    * the periodic sweep. "stately" with `singletonKey: userId` keeps at most one sync per user queued
    * and one running across all workers; the install itself is idempotent under per-resource locks.
    */
@@ -62,7 +62,7 @@ export const jobDefinitions = {
     cron: () => "17 3 * * *",
   },
   /**
-   * Recovers what GitLab could not deliver, for every installed hook (lib/hooks/recovery.ts): on
+   * Recovers what GitLab could not deliver, for every installed hook (lib/webhook-installations/recovery.ts): on
    * every worker start, every HOOKS_RECOVERY_INTERVAL_MINUTES, and when the database comes back.
    * "stately" with one singleton key: one pass queued and one running at a time. A pass that could
    * not reach GitLab is retried with backoff, so it also runs when GitLab comes back.

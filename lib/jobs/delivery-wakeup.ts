@@ -1,10 +1,10 @@
 import type { DbHandle } from "@/db/client";
 import { log } from "@/lib/log";
-import { DELIVERY_CHANNEL, onLocalDelivery } from "@/lib/webhooks/delivery-signal";
+import { DELIVERY_CHANNEL, onLocalDelivery } from "@/lib/webhook-receiver/delivery-signal";
 import type { RunningWorker } from "./worker";
 
 /**
- * Wakes the worker when a delivery is recorded (see lib/webhooks/delivery-signal.ts): in-process
+ * Wakes the worker when a delivery is recorded (see lib/webhook-receiver/delivery-signal.ts): in-process
  * always, and on Postgres through LISTEN on the channel the receiver's statement NOTIFYs, so
  * receivers in other processes wake this one too.
  *

@@ -4,14 +4,14 @@ import { log } from "@/lib/log";
 import { startQueue, type JobQueue } from "./queue";
 import { startWorker, type RunningWorker } from "./worker";
 import { startDeliveryWakeup } from "./delivery-wakeup";
-import { enqueueRecovery } from "@/lib/hooks/enqueue-recovery";
+import { enqueueRecovery } from "@/lib/webhook-installations/enqueue-recovery";
 import { handlers } from "./handlers";
 import { agentSettings } from "@/lib/conversations/agent-settings";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
 import { startSweeper } from "@/lib/conversations/sweeper";
 import { removeOrphanedWorkDirs } from "@/lib/agent/work-dirs";
 import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 
 /**
  * Process-wide queue and worker. Like the database handle, they live on globalThis because Next can
@@ -61,7 +61,7 @@ export function startProcessWorker(): Promise<RunningWorker> {
     const recover = (reason: "startup" | "reconnect") =>
       void enqueueRecovery(queue, reason).catch((err: unknown) => log.warn("could not queue the recovery of missed deliveries", { reason, err }));
     const stopWakeup = env.JOBS_WAKE_ON_DELIVERY ? await startDeliveryWakeup(handle, worker, () => recover("reconnect")) : async () => undefined;
-    // Whatever GitLab could not deliver while no worker ran (lib/hooks/recovery.ts).
+    // Whatever GitLab could not deliver while no worker ran (lib/webhook-installations/recovery.ts).
     recover("startup");
     log.info("worker started", { pid: process.pid, db: handle.kind });
     reportSandboxAtStartup();

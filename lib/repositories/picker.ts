@@ -4,7 +4,7 @@ import { withUserGitLab, type GitLabApi } from "@/lib/gitlab/client";
 import { searchProjects, getProject, type ProjectSummary } from "@/lib/gitlab/projects";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { searchBranches, getBranch } from "@/lib/gitlab/branches";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import { AppError } from "@/lib/http/app-error";
 
 export const pickerQuery = z.object({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setAutoReview } from "@/lib/hooks/auto-review";
+import { setAutoReview } from "@/lib/webhook-installations/auto-review";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
 
 /**

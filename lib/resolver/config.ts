@@ -28,7 +28,7 @@ export async function resolverConfig(): Promise<ResolverConfig> {
   const defaults: ResolverConfig = {
     appUrl: env.APP_URL,
     botToken: env.GITLAB_BOT_TOKEN ?? null,
-    oauth: async () => (await import("@/lib/gitlab-settings")).gitlabOAuthConfig(),
+    oauth: async () => (await import("@/lib/gitlab/settings")).gitlabOAuthConfig(),
     enqueueRun: async (id) => (await import("@/lib/conversations/enqueue")).processEnqueuer(id),
     refusalWindowHours: env.REFUSAL_REPLY_WINDOW_HOURS,
     postRetryDelayMs: 1_000,

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { conversations, webhookDeliveries } from "@/db/schema";
-import { deliveryRequest } from "@/lib/webhooks/testing/receiver-fixture";
-import type { TestInstallation } from "@/lib/webhooks/testing/receiver-fixture";
+import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
+import type { TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { labelAddedEvent } from "./testing/payloads";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
 

@@ -6,7 +6,7 @@ import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { marker } from "./markers";
 import { postCommentOnce } from "./post-comment";
 import { POST } from "@/app/api/gitlab/webhook/route";
-import { deliveryRequest } from "@/lib/webhooks/testing/receiver-fixture";
+import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
 
 /**

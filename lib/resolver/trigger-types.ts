@@ -104,9 +104,9 @@ export function triggerBase(project: HookProject, author: { id: number; username
 /**
  * The key of a label trigger, once GitLab's resource label event for it is known: the same for the
  * real delivery, a resend of it, a project and a group hook, and the catch-up sweep, which all find
- * the same event (lib/resolver/verify-delivery.ts, lib/hooks/recovery-sweep.ts).
+ * the same event (lib/resolver/verify-delivery.ts, lib/webhook-installations/recovery-sweep.ts).
  */
 export const labelTriggerKey = (projectId: number, issueIid: number, labelEventId: number): string => `issue-label:${projectId}:${issueIid}:event-${labelEventId}`;
 
-/** The key of a comment trigger (lib/resolver/handlers/note-hook.ts and the catch-up sweep). */
+/** The key of a comment trigger (lib/resolver/decisions/note-event.ts and the catch-up sweep). */
 export const noteTriggerKey = (kind: "issue_note" | "mr_note", projectId: number, noteId: number): string => `${kind === "issue_note" ? "issue-note" : "mr-note"}:${projectId}:${noteId}`;

@@ -1,7 +1,7 @@
 import type { WebhookEvent } from "@/lib/gitlab/webhook-events";
-import { decideIssueHook } from "./handlers/issue-hook";
-import { decideMergeRequestHook } from "./handlers/merge-request-hook";
-import { decideNoteHook } from "./handlers/note-hook";
+import { decideIssueEvent } from "./decisions/issue-event";
+import { decideMergeRequestEvent } from "./decisions/merge-request-event";
+import { decideNoteEvent } from "./decisions/note-event";
 import type { Decision, DecisionContext } from "./trigger-types";
 
 export * from "./trigger-types";
@@ -10,10 +10,10 @@ export * from "./trigger-types";
 export function decide(event: WebhookEvent, ctx: DecisionContext): Decision {
   switch (event.kind) {
     case "issue":
-      return decideIssueHook(event.payload, ctx);
+      return decideIssueEvent(event.payload, ctx);
     case "note":
-      return decideNoteHook(event.payload);
+      return decideNoteEvent(event.payload);
     case "merge_request":
-      return decideMergeRequestHook(event.payload);
+      return decideMergeRequestEvent(event.payload);
   }
 }

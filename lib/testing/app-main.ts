@@ -1,6 +1,6 @@
 // Test entry: the app's server side in one process, outside Next: the web process's boot (what
 // instrumentation.ts runs, here with the worker in-process) and the real webhook route handler on
-// APP_PORT. The outage test (lib/hooks/outage.int.test.ts) stops and restarts it on the same
+// APP_PORT. The outage test (lib/webhook-installations/outage.int.test.ts) stops and restarts it on the same
 // database, as a deploy or a crash would.
 import { createServer } from "node:http";
 import { POST } from "@/app/api/gitlab/webhook/route";

@@ -5,7 +5,7 @@ import { runConversation, type RunDeps } from "@/lib/conversations/run";
 import { Semaphore } from "@/lib/conversations/semaphore";
 import { processWorkDir } from "@/lib/agent/work-dirs";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import { withModelEndpoint } from "@/lib/model-endpoint";
 import type { JobHandler } from "../worker";
 

@@ -1,10 +1,10 @@
 import type { HandlerMap } from "../worker";
-import { hooksRecover } from "./hooks-recover";
-import { hooksSweep, hooksSync } from "./hooks-sync";
+import { hooksRecover } from "./webhook-recovery";
+import { hooksSweep, hooksSync } from "./webhook-installations-sync";
 import { systemProbe } from "./system-probe";
 import { agentRun } from "./agent-run";
 import { webhookProcess } from "./webhook-process";
-import { webhooksRetention } from "./webhooks-retention";
+import { webhooksRetention } from "./webhook-retention";
 
 /** Every job handler the worker runs. */
 export const handlers: HandlerMap = {

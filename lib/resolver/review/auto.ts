@@ -18,7 +18,7 @@ import { AUTO_REVIEW_REQUEST } from "./mode";
 
 /**
  * Opt-in automatic review (issue 18). An owner turns on "review new merge requests" for a project or a
- * group on Settings › Integrations (lib/hooks/auto-review.ts stores who did, on the installation).
+ * group on Settings › Integrations (lib/webhook-installations/auto-review.ts stores who did, on the installation).
  * When a merge request is opened ready, or a draft is marked ready, the worker:
  * 1. checks the installation's scope with GitLab (the body is only as trusted as its secret);
  * 2. looks for the setting on the project or on any group above it (a group on the Free tier is

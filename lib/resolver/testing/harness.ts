@@ -16,7 +16,7 @@ import { webhookProcess } from "@/lib/jobs/handlers/webhook-process";
 import { startQueue, type JobQueue } from "@/lib/jobs/queue";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createTestInstallation, installProcessGlobals, type TestInstallation } from "@/lib/webhooks/testing/receiver-fixture";
+import { createTestInstallation, installProcessGlobals, type TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import type { SeedInput } from "@/e2e/gitlab-sandbox";
 import { setResolverConfig, type ResolverConfig } from "../config";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { WebhookRow } from "@/lib/hooks/view";
+import type { WebhookRow } from "@/lib/webhook-installations/view";
 
 /**
  * "Review new merge requests" for one project or group (issue 18). Only owners and maintainers who

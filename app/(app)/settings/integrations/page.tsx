@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import { currentUser } from "@/lib/auth/current-user";
-import { connectionState } from "@/lib/gitlab-connection-state";
+import { connectionState } from "@/lib/gitlab/connection-state";
 import { WebhooksTable } from "./webhooks-table";
 
 export const metadata = { title: "Integrations" };

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { DeliveryView } from "@/lib/hooks/deliveries";
-import { deliveryEventWords, deliveryReasonWords } from "@/lib/hooks/delivery-words";
+import type { DeliveryView } from "@/lib/webhook-installations/deliveries";
+import { deliveryEventWords, deliveryReasonWords } from "@/lib/webhook-installations/delivery-words";
 
 type State = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; via: string | null; deliveries: DeliveryView[]; retentionDays: number | null };
 

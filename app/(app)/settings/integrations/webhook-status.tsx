@@ -1,5 +1,5 @@
-import { recoverySentences } from "@/lib/hooks/recovery-view";
-import type { WebhookRow } from "@/lib/hooks/view";
+import { recoverySentences } from "@/lib/webhook-installations/recovery-view";
+import type { WebhookRow } from "@/lib/webhook-installations/view";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
 const badges: Record<WebhookRow["status"], { label: string; tone: BadgeTone }> = {

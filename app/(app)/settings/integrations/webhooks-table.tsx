@@ -4,7 +4,7 @@ import { Fragment, useCallback, useEffect, useState } from "react";
 import { ReconnectGitLab } from "@/components/reconnect-gitlab";
 import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { WebhookRow } from "@/lib/hooks/view";
+import type { WebhookRow } from "@/lib/webhook-installations/view";
 import { RecentDeliveries } from "./recent-deliveries";
 import { AutoReviewToggle } from "./auto-review-toggle";
 import { AlertStatus, RecoveryStatus, WebhookStatusBadge } from "./webhook-status";

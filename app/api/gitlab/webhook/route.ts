@@ -1,11 +1,11 @@
 import { getDb } from "@/db";
 import { getQueue } from "@/lib/jobs/runtime";
 import { log } from "@/lib/log";
-import { receiveWebhook } from "@/lib/webhooks/receive";
+import { receiveWebhook } from "@/lib/webhook-receiver/receive";
 
 export const dynamic = "force-dynamic";
 
-/** GitLab's webhook deliveries: verify, record, enqueue, 2xx (lib/webhooks/receive.ts). */
+/** GitLab's webhook deliveries: verify, record, enqueue, 2xx (lib/webhook-receiver/receive.ts). */
 export async function POST(req: Request): Promise<Response> {
   try {
     // The queue is started once per process: it creates pg-boss's schema and the `webhook.process`

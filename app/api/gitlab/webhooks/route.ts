@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
-import { MAX_PER_PAGE, webhookStatus } from "@/lib/hooks/status";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
+import { MAX_PER_PAGE, webhookStatus } from "@/lib/webhook-installations/status";
 import { withUser } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
-import { deliveriesQuery, recentDeliveries } from "@/lib/hooks/deliveries";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
+import { deliveriesQuery, recentDeliveries } from "@/lib/webhook-installations/deliveries";
 import { withUser } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

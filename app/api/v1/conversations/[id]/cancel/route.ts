@@ -4,7 +4,7 @@ import { jsonResponse } from "@/lib/cloud-api/request";
 import { presentConversation } from "@/lib/cloud-api/present";
 import { cancelConversation } from "@/lib/conversations/cancel";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 
 export const dynamic = "force-dynamic";
 

@@ -5,7 +5,7 @@ import { presentConversation } from "@/lib/cloud-api/present";
 import { requireApiConversation } from "@/lib/cloud-api/conversation-access";
 import { pushConversationBranch } from "@/lib/conversations/publish";
 import { getEnv } from "@/lib/env";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 
 export const dynamic = "force-dynamic";
 

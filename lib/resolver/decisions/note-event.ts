@@ -17,7 +17,7 @@ function diffLocation(event: NoteHook): DiffLocation | null {
  * with `@openhands`; an MR comment (general or inline) when it mentions `@openhands` outside code
  * and quotes. Whether the author is the app's own account is checked by the worker, which knows it.
  */
-export function decideNoteHook(event: NoteHook): Decision {
+export function decideNoteEvent(event: NoteHook): Decision {
   const note = event.object_attributes;
   if (note.action && note.action !== "create") return ignore(`comment ${note.action === "update" ? "edited" : note.action}; only new comments trigger`);
   if (note.system) return ignore("system note");

@@ -2,7 +2,7 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { webhookDeliveries, webhookInstallations, type Conversation } from "@/db/schema";
 import { appendEvent } from "@/lib/conversations/events";
-import type { RunContext } from "@/lib/conversations/run-hooks";
+import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { log } from "@/lib/log";

@@ -8,7 +8,7 @@ import { ignore, type Decision } from "../trigger-types";
  * https://docs.gitlab.com/user/project/integrations/webhook_events/#merge-request-events), is a
  * review candidate; the worker then checks whether the project or its group turned auto-review on.
  */
-export function decideMergeRequestHook(event: MergeRequestHook): Decision {
+export function decideMergeRequestEvent(event: MergeRequestHook): Decision {
   const mr = event.object_attributes;
   const action = mr.action ?? "event";
   const isDraft = mr.draft ?? mr.work_in_progress ?? false;

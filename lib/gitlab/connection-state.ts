@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { getConnectionSummary } from "@/lib/gitlab/tokens";
 import { withUserGitLab } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 
 export type ConnectionState =
   | { state: "connected"; username: string; baseUrl: string }

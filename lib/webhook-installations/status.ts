@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { WebhookInstallation } from "@/db/schema";
 import { GitLabError } from "@/lib/gitlab/errors";
-import { getHook } from "@/lib/gitlab/hooks";
+import { getHook } from "@/lib/gitlab/webhooks-api";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { installationsFor, markChecked, markHookGone, projectInstallationsUnder } from "./installations";
 import { mapBounded } from "./pacing";

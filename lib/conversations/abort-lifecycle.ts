@@ -3,7 +3,7 @@ import type { Conversation } from "@/db/schema";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
 import { Redactor, runSecrets } from "@/lib/redaction";
-import { runHooks } from "./run-hooks";
+import { runHooks } from "./run-lifecycle";
 
 /**
  * Tell a GitLab-triggered conversation's hooks that its run ended without reaching `finish`
@@ -14,7 +14,7 @@ export async function callAbortHook(db: Database, conversation: Conversation, re
   const abort = runHooks[conversation.trigger]?.abort;
   if (!abort) return;
   try {
-    const source = oauth ?? (await import("@/lib/gitlab-settings")).gitlabOAuthConfig;
+    const source = oauth ?? (await import("@/lib/gitlab/settings")).gitlabOAuthConfig;
     const baseUrl = (typeof source === "function" ? await source() : source).baseUrl.replace(/\/+$/, "");
     await abort({ db, conversation, baseUrl, signal: AbortSignal.timeout(60_000), redactor: new Redactor(runSecrets({})) }, reason);
   } catch (err) {

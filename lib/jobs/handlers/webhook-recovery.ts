@@ -1,12 +1,12 @@
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
-import { recoverAll } from "@/lib/hooks/recovery";
-import { normalizeBaseUrl } from "@/lib/hooks/session";
+import { recoverAll } from "@/lib/webhook-installations/recovery";
+import { normalizeBaseUrl } from "@/lib/webhook-installations/session";
 import { log } from "@/lib/log";
 import { resolverConfig } from "@/lib/resolver/config";
 import type { JobHandler } from "../worker";
 
-/** `hooks.recover`: one recovery pass over every installed hook (lib/hooks/recovery.ts). */
+/** `hooks.recover`: one recovery pass over every installed hook (lib/webhook-installations/recovery.ts). */
 export const hooksRecover: JobHandler<"hooks.recover"> = async (data) => {
   // The resolver's configuration: the same GitLab, bot and OAuth application the deliveries use.
   const config = await resolverConfig();

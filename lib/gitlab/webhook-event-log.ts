@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { GitLabApi } from "./client";
 import { GitLabError } from "./errors";
 import { listPage, rest, type Cursor, type ListPage } from "./groups";
-import type { HookOwner } from "./hooks";
+import type { HookOwner } from "./webhooks-api";
 
 /**
  * A hook's delivery log and its resend, and the test request that re-enables a disabled hook.

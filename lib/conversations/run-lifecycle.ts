@@ -3,8 +3,8 @@ import type { Conversation, ConversationTrigger } from "@/db/schema";
 import type { AgentResult } from "@/lib/agent/runtime";
 import type { Workspace } from "@/lib/agent/workspace";
 import type { Redactor } from "@/lib/redaction";
-import { issueHooks } from "@/lib/resolver/hooks/issue-hooks";
-import { mergeRequestHooks } from "@/lib/resolver/hooks/merge-request-hooks";
+import { issueHooks } from "@/lib/resolver/run-lifecycle/issue-lifecycle";
+import { mergeRequestHooks } from "@/lib/resolver/run-lifecycle/merge-request-lifecycle";
 
 /**
  * How GitLab-triggered conversations plug into `agent.run`. The run (lib/conversations/run.ts) calls
@@ -33,7 +33,7 @@ export interface RunHooks {
   abort?(ctx: Omit<RunContext, "token"> & { token?: string }, reason: string): Promise<void>;
 }
 export const runHooks: Partial<Record<ConversationTrigger, RunHooks>> = {
-  // The GitLab flows: lib/resolver/hooks/.
+  // The GitLab flows: lib/resolver/run-lifecycle/.
   issue: issueHooks,
   merge_request: mergeRequestHooks,
 };

@@ -4,8 +4,8 @@ import { webhookDeliveries, webhookInstallations, type WebhookInstallation } fro
 import type { GitLabApi } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
 import { collectPages, type Cursor } from "@/lib/gitlab/groups";
-import { eventIdempotencyKey, eventSucceeded, hookEventsPage, resendHookEvent, RESENDS_PER_MINUTE, testHook, type HookEvent } from "@/lib/gitlab/hook-events";
-import { getHook, type HookOwner } from "@/lib/gitlab/hooks";
+import { eventIdempotencyKey, eventSucceeded, hookEventsPage, resendHookEvent, RESENDS_PER_MINUTE, testHook, type HookEvent } from "@/lib/gitlab/webhook-event-log";
+import { getHook, type HookOwner } from "@/lib/gitlab/webhooks-api";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { eventKindForHeader, parseWebhookEvent } from "@/lib/gitlab/webhook-events";
 import { log } from "@/lib/log";
@@ -28,7 +28,7 @@ import { openHookSession, type HookSession } from "./session";
  *    Idempotency-Key, so the receiver's UNIQUE key makes it count once;
  * 3. sweep: what was never sent at all is found through the API (recovery-sweep.ts).
  *
- * The three overlap on purpose; the trigger key makes them one run (lib/hooks/recovery-triggers.ts).
+ * The three overlap on purpose; the trigger key makes them one run (lib/webhook-installations/recovery-triggers.ts).
  */
 
 export interface RecoveryOptions {

@@ -33,7 +33,7 @@ export interface WebhookRow {
   checked_at: string | null;
   /** issue 18: "review new merge requests" is on for this resource (its own setting) */
   auto_review: boolean;
-  /** missed deliveries recovered, re-enabling, last run (lib/hooks/recovery.ts); null before any install */
+  /** missed deliveries recovered, re-enabling, last run (lib/webhook-installations/recovery.ts); null before any install */
   recovery: RecoveryInfo | null;
 }
 

@@ -11,7 +11,7 @@ import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { TEST_REDIRECT_URI } from "@/lib/gitlab/testing/sandbox-fixture";
 import { createTestDatabase, testDbKind, type TestDatabase } from "@/lib/testing/db";
 import { spawnTsx, waitUntil, type Spawned } from "@/lib/testing/processes";
-import { createTestInstallation } from "@/lib/webhooks/testing/receiver-fixture";
+import { createTestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 
 /**
  * The outage, as an operator lives it: the GitLab sandbox runs as its own process, the app (web

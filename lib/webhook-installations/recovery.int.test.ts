@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { conversations, webhookDeliveries, webhookInstallations, type WebhookInstallation } from "@/db/schema";
 import { startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
-import { deliveryRequest } from "@/lib/webhooks/testing/receiver-fixture";
+import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { recoverInstallation, type RecoveryOptions } from "./recovery";
 

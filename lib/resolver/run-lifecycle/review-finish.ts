@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import type { AgentResult } from "@/lib/agent/runtime";
-import type { RunContext } from "@/lib/conversations/run-hooks";
+import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { log } from "@/lib/log";
 import { commentTargetOf } from "../acknowledge";
 import { mergeRequestReplyBody } from "../comments";

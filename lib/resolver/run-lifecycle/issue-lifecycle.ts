@@ -1,6 +1,6 @@
 import { GitPushRejectedError } from "@/lib/agent/workspace";
 import { appendEvent } from "@/lib/conversations/events";
-import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
+import type { RunContext, RunHooks } from "@/lib/conversations/run-lifecycle";
 import { getBranch } from "@/lib/gitlab/branches";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { GitLabError } from "@/lib/gitlab/errors";

@@ -1,6 +1,6 @@
 import { GitPushRejectedError, type Workspace } from "@/lib/agent/workspace";
 import { appendEvent } from "@/lib/conversations/events";
-import type { RunContext, RunHooks } from "@/lib/conversations/run-hooks";
+import type { RunContext, RunHooks } from "@/lib/conversations/run-lifecycle";
 import { getDiscussion } from "@/lib/gitlab/discussions";
 import { getMergeRequest, getMergeRequestDiffs, type MergeRequestDetails } from "@/lib/gitlab/merge-requests";
 import { getProject } from "@/lib/gitlab/projects";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webhookDeliveries, webhookInstallations, type DeliveryOutcome } from "@/db/schema";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
-import { hashWebhookSecret } from "@/lib/webhooks/installation-secret";
+import { hashWebhookSecret } from "@/lib/webhook-receiver/installation-secret";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { recentDeliveries } from "./deliveries";
 import { webhookStatus } from "./status";

@@ -17,7 +17,7 @@ import { APP_URL, connect, hooksSeed, ourHooks, resourceId } from "./testing/fix
 const state: { user: User | null; handle: DbHandle | null; oauth: unknown } = { user: null, handle: null, oauth: null };
 vi.mock("@/lib/auth/current-user", () => ({ currentUser: async () => state.user }));
 vi.mock("@/db", () => ({ getDb: async () => state.handle }));
-vi.mock("@/lib/gitlab-settings", () => ({ gitlabOAuthConfig: async () => state.oauth }));
+vi.mock("@/lib/gitlab/settings", () => ({ gitlabOAuthConfig: async () => state.oauth }));
 
 process.env.ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = crypto.randomBytes(32).toString("base64");

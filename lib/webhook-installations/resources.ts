@@ -1,5 +1,5 @@
 import { collectPages, effectiveAccessLevel, groupsPage } from "@/lib/gitlab/groups";
-import { memberProjectsPage } from "@/lib/gitlab/hooks";
+import { memberProjectsPage } from "@/lib/gitlab/webhooks-api";
 import type { ResourceType } from "@/db/schema";
 import { mapBounded } from "./pacing";
 import type { HookSession } from "./session";

@@ -10,7 +10,7 @@ const hasLabel = (labels: { title: string }[] | null | undefined): boolean =>
  * update, including one that leaves an existing label in place, is ignored, so editing a labelled
  * issue does not start a second run.
  */
-export function decideIssueHook(event: IssueHook, ctx: DecisionContext): Decision {
+export function decideIssueEvent(event: IssueHook, ctx: DecisionContext): Decision {
   const attrs = event.object_attributes;
   if (event.object_kind !== "issue" || (attrs.type && attrs.type !== "Issue")) {
     return ignore(`work item of type ${attrs.type ?? event.object_kind} is not handled`);

@@ -1,12 +1,12 @@
 import { getEnv } from "@/lib/env";
 import { NeedsReauthError } from "@/lib/gitlab/errors";
-import { gitlabOAuthConfig } from "@/lib/gitlab-settings";
-import { enqueueHooksSync, usersToSync } from "@/lib/hooks/enqueue";
-import { syncUserHooks } from "@/lib/hooks/sync";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
+import { enqueueHooksSync, usersToSync } from "@/lib/webhook-installations/enqueue";
+import { syncUserHooks } from "@/lib/webhook-installations/sync";
 import { log } from "@/lib/log";
 import type { JobHandler } from "../worker";
 
-/** One user's webhook sync (lib/hooks/sync.ts). A connection that needs re-authorising is skipped, not retried. */
+/** One user's webhook sync (lib/webhook-installations/sync.ts). A connection that needs re-authorising is skipped, not retried. */
 export const hooksSync: JobHandler<"hooks.sync"> = async (data, ctx) => {
   const env = getEnv();
   try {

@@ -1,4 +1,4 @@
-import type { HookEventFlag, HookSpec } from "@/lib/gitlab/hooks";
+import type { HookEventFlag, HookSpec } from "@/lib/gitlab/webhooks-api";
 
 /**
  * What our webhook looks like in GitLab. The URL is how we recognise our own hooks (to adopt them
