@@ -1,14 +1,13 @@
 "use server";
 
 import { cancelConversation } from "@/lib/conversations/cancel";
-import { runConversationAction, type ConversationActionState } from "./conversation-action";
+import type { FormAction } from "@/lib/http/server-action";
+import { conversationAction, type ConversationActionState } from "./conversation-action";
 
 export type CancelConversationState = ConversationActionState;
 
 /** Cancel: at once when queued, otherwise the run kills the agent's process group within seconds. */
-export async function cancelConversationAction(_prev: CancelConversationState, formData: FormData): Promise<CancelConversationState> {
-  return runConversationAction(formData, "cancel", async (db, ref) => {
-    const row = await cancelConversation(db, ref);
-    return { message: row.status === "cancelled" ? "Cancelled." : "Cancelling…" };
-  });
-}
+export const cancelConversationAction: FormAction<CancelConversationState> = conversationAction("cancel", async (db, ref) => {
+  const row = await cancelConversation(db, ref);
+  return { message: row.status === "cancelled" ? "Cancelled." : "Cancelling…" };
+});

@@ -2,11 +2,16 @@
 
 import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
+import { publicAction } from "@/lib/http/server-action";
 
-const callback = z.string().startsWith("/").refine((v) => !v.startsWith("//"), "must be a local path").catch("/");
+// Only local paths: an open redirect through callbackUrl would hand the session to another site.
+const schema = z.object({ callbackUrl: z.string().startsWith("/").refine((v) => !v.startsWith("//"), "must be a local path").catch("/") });
 
-export async function signInWithGitLab(formData: FormData): Promise<void> {
-  // Only local paths: an open redirect through callbackUrl would hand the session to another site.
-  const redirectTo = callback.parse(formData.get("callbackUrl") ?? "/");
-  await signIn("gitlab", { redirectTo });
-}
+/** Starts GitLab's OAuth flow; signIn answers with a redirect to GitLab (thrown, let through). */
+export const signInWithGitLab = publicAction(
+  schema,
+  async ({ callbackUrl }) => {
+    await signIn("gitlab", { redirectTo: callbackUrl });
+  },
+  { name: "sign in" },
+);

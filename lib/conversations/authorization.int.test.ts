@@ -24,6 +24,10 @@ const { openMergeRequestAction } = await import("@/app/actions/open-merge-reques
 const { createSecretAction } = await import("@/app/actions/create-secret");
 const { updateSecretAction } = await import("@/app/actions/update-secret");
 const { deleteSecretAction } = await import("@/app/actions/delete-secret");
+const { createApiKeyAction } = await import("@/app/actions/create-api-key");
+const { revokeApiKeyAction } = await import("@/app/actions/revoke-api-key");
+const { deleteApiKeyAction } = await import("@/app/actions/delete-api-key");
+const { listApiKeys } = await import("@/lib/api-keys/keys");
 const { getAgentSecrets, listSecrets } = await import("@/lib/secrets/queries");
 
 let tdb: TestDatabase;
@@ -74,7 +78,7 @@ describe("another user's conversation is a 404 everywhere", () => {
     expect((await eventsRequest("not-a-uuid")).status).toBe(404);
     for (const action of [sendFollowUpAction, cancelConversationAction, pushBranchAction, openMergeRequestAction]) {
       const result = await action(idle, form({ conversationId: c.id, message: "take over" }));
-      expect(result).toMatchObject({ status: "error", message: "This conversation does not exist." });
+      expect(result).toMatchObject({ status: "error", code: "conversation_not_found", message: "This conversation does not exist." });
     }
     // Nothing happened to A's conversation.
     const after = await getConversation(db, { id: c.id, userId: userA.id });
@@ -83,6 +87,10 @@ describe("another user's conversation is a 404 everywhere", () => {
 
     state.user = null;
     expect((await eventsRequest(c.id)).status).toBe(401);
+    // Every action answers a visitor without a session with a state, not an error page.
+    for (const action of [sendFollowUpAction, cancelConversationAction, pushBranchAction, openMergeRequestAction]) {
+      expect(await action(idle, form({ conversationId: c.id, message: "take over" }))).toMatchObject({ status: "error", code: "unauthenticated" });
+    }
   });
 
   it("the owner gets the stream as text/event-stream, ending after the terminal status", async () => {
@@ -140,13 +148,46 @@ describe("Settings › Secrets", () => {
     const db = tdb.handle.db;
     const [secretOfA] = await listSecrets(db, userA.id);
     state.user = userB;
-    expect(await updateSecretAction(idle, form({ id: secretOfA!.id, value: "hijacked", description: "" }))).toEqual({ status: "error", message: "This secret does not exist." });
-    expect(await deleteSecretAction(idle, form({ id: secretOfA!.id }))).toEqual({ status: "error", message: "This secret does not exist." });
+    const notFound = { status: "error", code: "secret_not_found", message: "This secret does not exist." };
+    expect(await updateSecretAction(idle, form({ id: secretOfA!.id, value: "hijacked", description: "" }))).toEqual(notFound);
+    expect(await deleteSecretAction(idle, form({ id: secretOfA!.id }))).toEqual(notFound);
     expect(await getAgentSecrets(db, userA.id)).toEqual({ GITLAB_TOKEN: "new-value-123" });
 
     state.user = userA;
     expect(await deleteSecretAction(idle, form({ id: secretOfA!.id }))).toMatchObject({ status: "success" });
     expect(await listSecrets(db, userA.id)).toEqual([]);
     expect(await deleteSecretAction(idle, form({ id: secretOfA!.id }))).toMatchObject({ status: "error" });
+  });
+});
+
+describe("Settings › API keys", () => {
+  it("user B cannot revoke or delete user A's key; A can, through the same actions", async () => {
+    const db = tdb.handle.db;
+    state.user = userA;
+    const created = await createApiKeyAction(idle, form({ name: "CI", expiresInDays: "" }));
+    expect(created).toMatchObject({ status: "success", message: 'Created "CI".', created: { name: "CI", expiresAt: null } });
+    const keyOfA = created.created!;
+    expect(keyOfA.token).toMatch(/^ohk_/);
+    expect(await createApiKeyAction(idle, form({ name: " ", expiresInDays: "0" }))).toMatchObject({ status: "error", fieldErrors: { name: ["Give the key a name"], expiresInDays: ["Choose at least 1 day"] } });
+
+    state.user = userB;
+    expect(await revokeApiKeyAction(idle, form({ id: keyOfA.id }))).toEqual({ status: "error", code: "api_key_not_found", message: "That key does not exist." });
+    expect(await deleteApiKeyAction(idle, form({ id: keyOfA.id }))).toMatchObject({ status: "error", code: "api_key_not_found" });
+    expect(await revokeApiKeyAction(idle, form({ id: "not-a-uuid" }))).toMatchObject({ status: "error", message: "That key does not exist.", fieldErrors: { id: ["Unknown key"] } });
+    expect((await listApiKeys(db, userA.id)).map((k) => k.status)).toEqual(["active"]);
+
+    state.user = userA;
+    // An active key must be revoked before it can be deleted.
+    expect(await deleteApiKeyAction(idle, form({ id: keyOfA.id }))).toMatchObject({ status: "error", message: "Only a revoked or expired key of yours can be deleted. Revoke it first." });
+    expect(await revokeApiKeyAction(idle, form({ id: keyOfA.id }))).toEqual({ status: "success", message: 'Revoked "CI". Requests with it are refused from now on.' });
+    state.user = userB;
+    expect(await deleteApiKeyAction(idle, form({ id: keyOfA.id }))).toMatchObject({ status: "error", code: "api_key_not_found" });
+    expect((await listApiKeys(db, userA.id)).map((k) => k.status)).toEqual(["revoked"]);
+    state.user = userA;
+    expect(await deleteApiKeyAction(idle, form({ id: keyOfA.id }))).toEqual({ status: "success", message: 'Deleted "CI".' });
+    expect(await listApiKeys(db, userA.id)).toEqual([]);
+
+    state.user = null;
+    expect(await createApiKeyAction(idle, form({ name: "x" }))).toMatchObject({ status: "error", code: "unauthenticated" });
   });
 });
