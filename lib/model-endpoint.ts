@@ -1,4 +1,4 @@
-import type { AgentRuntime, RuntimeConfig } from "@/lib/agent/runtime";
+import type { AgentRuntime, RuntimeConfig } from "@/lib/agent/types";
 import type { Env } from "@/lib/env";
 
 /**

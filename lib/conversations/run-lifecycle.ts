@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Conversation, ConversationTrigger } from "@/db/schema";
-import type { AgentResult } from "@/lib/agent/runtime";
+import type { AgentResult } from "@/lib/agent/types";
 import type { Workspace } from "@/lib/agent/workspace";
 import type { Redactor } from "@/lib/redaction";
 import { issueHooks } from "@/lib/resolver/run-lifecycle/issue-lifecycle";

@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import type { Conversation, ConversationStatus } from "@/db/schema";
 import { buildAgentEnv, createAgentHome } from "@/lib/agent/agent-env";
 import { urlHostPort } from "@/lib/agent/sandbox/network-policy";
-import type { AgentResult, AgentRuntime } from "@/lib/agent/runtime";
+import type { AgentResult, AgentRuntime } from "@/lib/agent/types";
 import { cloneWorkspace, type Workspace } from "@/lib/agent/workspace";
 import type { CipherKit } from "@/lib/crypto";
 import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";

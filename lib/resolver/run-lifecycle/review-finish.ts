@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
-import type { AgentResult } from "@/lib/agent/runtime";
+import type { AgentResult } from "@/lib/agent/types";
 import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { log } from "@/lib/log";
 import { commentTargetOf } from "../acknowledge";
