@@ -1,5 +1,6 @@
-import type { RunEnqueuer } from "@/lib/conversations/enqueue";
+import { processEnqueuer, type RunEnqueuer } from "@/lib/conversations/enqueue";
 import { getEnv } from "@/lib/env";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 
 /**
@@ -28,8 +29,8 @@ export async function resolverConfig(): Promise<ResolverConfig> {
   const defaults: ResolverConfig = {
     appUrl: env.APP_URL,
     botToken: env.GITLAB_BOT_TOKEN ?? null,
-    oauth: async () => (await import("@/lib/gitlab/settings")).gitlabOAuthConfig(),
-    enqueueRun: async (id) => (await import("@/lib/conversations/enqueue")).processEnqueuer(id),
+    oauth: gitlabOAuthConfig,
+    enqueueRun: processEnqueuer,
     refusalWindowHours: env.REFUSAL_REPLY_WINDOW_HOURS,
     postRetryDelayMs: 1_000,
   };
