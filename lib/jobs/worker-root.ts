@@ -12,6 +12,7 @@ import { startSweeper } from "@/lib/conversations/sweeper";
 import { removeOrphanedWorkDirs } from "@/lib/agent/work-dirs";
 import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
 import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
+import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 
 /**
  * The worker's composition root: the one module that imports the handler map (./handlers) and wires
@@ -40,6 +41,7 @@ export function startProcessWorker(): Promise<RunningWorker> {
       staleAfterMs: agent.staleAfterMs,
       everyMs: Math.max(agent.heartbeatMs * 2, 2_000),
       enqueue: queueEnqueuer(queue, env.AGENT_TIMEOUT),
+      lifecycles: runLifecycles,
       oauth: gitlabOAuthConfig,
     });
     // Checkouts of workers that were killed mid-run (the sweeper fails their conversations).
