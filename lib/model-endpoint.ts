@@ -39,6 +39,7 @@ export function withModelEndpoint(runtime: AgentRuntime, env: ModelEndpointEnv):
   return {
     ...runtime,
     async run(task, emit) {
+      // Lazy (not to break a cycle): only this demo setup loads the demo's model sandbox.
       const { startDemoModelSandbox } = await import("@/lib/demo/model-sandbox");
       await startDemoModelSandbox();
       return runtime.run(task, emit);

@@ -6,7 +6,7 @@ import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 /**
  * What the resolver needs from the outside world. Production reads it from the validated env; the
  * integration tests swap in the sandbox's OAuth application and their own queue, because the
- * webhook job and the run hooks are called by the worker, far from the test's call stack.
+ * webhook job and the run lifecycles are called by the worker, far from the test's call stack.
  */
 export interface ResolverConfig {
   /** public URL of the app, for the conversation links in comments */
