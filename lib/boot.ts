@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { log } from "@/lib/log";
 import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
 import { startupFailure } from "@/lib/startup";
-import { shutdownProcess, startProcessWorker } from "@/lib/jobs/runtime";
+import { shutdownProcess, startProcessWorker } from "@/lib/jobs/worker-root";
 
 /**
  * Called once from instrumentation.ts when the web server starts. Fails fast with one line on bad

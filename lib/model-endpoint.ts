@@ -1,4 +1,4 @@
-import type { AgentRuntime, RuntimeConfig } from "@/lib/agent/runtime";
+import type { AgentRuntime, RuntimeConfig } from "@/lib/agent/types";
 import type { Env } from "@/lib/env";
 
 /**
@@ -39,6 +39,7 @@ export function withModelEndpoint(runtime: AgentRuntime, env: ModelEndpointEnv):
   return {
     ...runtime,
     async run(task, emit) {
+      // Lazy (not to break a cycle): only this demo setup loads the demo's model sandbox.
       const { startDemoModelSandbox } = await import("@/lib/demo/model-sandbox");
       await startDemoModelSandbox();
       return runtime.run(task, emit);

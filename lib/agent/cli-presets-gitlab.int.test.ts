@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
 import { cancelConversation } from "@/lib/conversations/cancel";
+import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { APP_URL, startHarness, type Harness } from "@/lib/resolver/testing/harness";
 import { createSecret } from "@/lib/secrets/queries";
@@ -131,7 +132,7 @@ describe.each(CLIS)("an issue resolved by the real %s CLI, in the sandbox", (pre
       return procs.some((p) => /(^|\s|\/)sleep 60$/.test(p.cmdline)) ? procs : undefined;
     }, 60_000);
     const cancelledAt = Date.now();
-    await cancelConversation(db, { id: conv.id, userId: conv.userId }, { oauth: h.gl.oauth });
+    await cancelConversation(db, { id: conv.id, userId: conv.userId }, { lifecycles: runLifecycles, oauth: h.gl.oauth });
     await poll(async () => ((await stillRunning(tree.map((p) => p.pid))).length === 0 ? true : undefined), 2_000);
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
     expect((await f.settled(conv.id)).status).toBe("cancelled");

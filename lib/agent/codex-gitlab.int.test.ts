@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
 import { cancelConversation } from "@/lib/conversations/cancel";
+import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { APP_URL, startHarness, type Harness } from "@/lib/resolver/testing/harness";
 import { createSecret } from "@/lib/secrets/queries";
@@ -157,7 +158,7 @@ describe("an issue resolved by the real Codex CLI", () => {
 
     // The app's cancel path (what the Cancel button calls), as the conversation's owner.
     const cancelledAt = Date.now();
-    await cancelConversation(h.t.handle.db, { id: conv.id, userId: conv.userId }, { oauth: h.gl.oauth });
+    await cancelConversation(h.t.handle.db, { id: conv.id, userId: conv.userId }, { lifecycles: runLifecycles, oauth: h.gl.oauth });
     await poll(async () => ((await stillRunning(tree.map((p) => p.pid))).length === 0 ? true : undefined), 2_000);
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
 

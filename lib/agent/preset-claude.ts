@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cliModelKey, NO_KEY, withoutApiVersion } from "./preset-model";
-import type { PresetContext } from "./presets";
+import type { PresetContext } from "./preset-types";
 
 /** Claude Code reads these for the Anthropic API; the commands it runs must not see them. */
 export const CLAUDE_KEY_VARS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"] as const;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cliModelKey, NO_KEY, withoutApiVersion } from "./preset-model";
-import type { PresetContext } from "./presets";
+import type { PresetContext } from "./preset-types";
 
 /**
  * Gemini CLI's settings for one run, written as the user settings of a per-run GEMINI_CLI_HOME: no usage

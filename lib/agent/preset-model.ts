@@ -1,4 +1,4 @@
-import type { RuntimeConfig } from "./runtime";
+import type { RuntimeConfig } from "./types";
 
 /**
  * What every preset's per-run setup needs from the one model setting (AGENT_MODEL_BASE_URL,

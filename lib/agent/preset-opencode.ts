@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cliModelKey } from "./preset-model";
-import type { PresetContext } from "./presets";
+import type { PresetContext } from "./preset-types";
 
 /** The provider id OpenCode's per-run config defines for AGENT_MODEL_BASE_URL. */
 const PROVIDER = "agent";

@@ -1,62 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { OutputFormat } from "./parsers";
+import type { OutputFormat } from "./parsers/types";
 import { claudeSetup } from "./preset-claude";
 import { cliModelKey } from "./preset-model";
 import { geminiSetup } from "./preset-gemini";
 import { opencodeSetup } from "./preset-opencode";
-import type { RuntimeConfig } from "./runtime";
+import type { Preset, PresetContext, PresetId } from "./preset-types";
+import type { RuntimeConfig } from "./types";
 import { sandboxSettings } from "./sandbox/settings";
 
-/**
- * Headless CLI agents the `command` runtime can run. Each entry is declarative: the argv for a prompt,
- * how the prompt is passed, the output dialect, and optional per-run setup (config files in a
- * directory outside the workspace that the runtime deletes afterwards).
- *
- * `verified` means "run end to end in our tests against a real binary"; the others follow the tools'
- * documentation but are not exercised in CI.
- */
-export type PresetId = "openhands" | "claude-code" | "codex" | "gemini" | "opencode" | "custom";
-
-export interface PresetContext {
-  prompt: string;
-  workspaceDir: string;
-  config: RuntimeConfig;
-  /** A fresh directory outside the workspace, deleted after the run. */
-  runDir: string;
-  /** The agent's environment before the preset's additions (the user's secrets are in it). */
-  env: Record<string, string>;
-  /**
-   * The model key to give the CLI instead of the endpoint's: the run's placeholder when the sandbox's
-   * proxy holds the real key (see cliModelKey in preset-model.ts).
-   */
-  modelKey?: string;
-}
-
-export interface Preset {
-  id: PresetId;
-  label: string;
-  /** argv; argv[0] is resolved on the agent's PATH, then in node_modules/.bin. */
-  command(prompt: string, config: RuntimeConfig): string[];
-  promptVia: "arg" | "stdin";
-  format: OutputFormat;
-  /** Per-run preparation; returns variables added to the agent's environment. */
-  setup?(ctx: PresetContext): Promise<Record<string, string>>;
-  verified: boolean;
-  /** npm packages bound read-only into the sandbox besides the binary's own (resolved from the app). */
-  sandboxPackages?: string[];
-  /** The provider's hosts the agent may reach when no AGENT_MODEL_BASE_URL is set. */
-  networkHosts?: string[];
-  /**
-   * Floor for the sandbox's per-process address-space limit (RLIMIT_AS, AGENT_MEMORY_MB), in MB. JS
-   * runtimes reserve virtual address space far beyond what they use (V8's WebAssembly memory cage, Bun's
-   * heap reservations): under 2 GB of address space Claude Code, Gemini CLI and OpenCode fail at start
-   * with "Out of memory" while using a few hundred MB (issue 15). The higher of the two applies.
-   */
-  sandboxAddressSpaceMb?: number;
-  /** Further directories bound read-only into the sandbox (e.g. the node binary of a Node-script CLI). */
-  sandboxReadOnly?(): string[];
-}
+export type { Preset, PresetContext, PresetId } from "./preset-types";
 
 /**
  * The running node's directory, for CLIs that are Node scripts (`#!/usr/bin/env node`): the sandbox
@@ -137,6 +90,14 @@ export async function codexSetup(ctx: PresetContext): Promise<Record<string, str
   return env;
 }
 
+/**
+ * Headless CLI agents the `command` runtime can run. Each entry is declarative: the argv for a prompt,
+ * how the prompt is passed, the output dialect, and optional per-run setup (config files in a
+ * directory outside the workspace that the runtime deletes afterwards).
+ *
+ * `verified` means "run end to end in our tests against a real binary"; the others follow the tools'
+ * documentation but are not exercised in CI.
+ */
 export const PRESETS: Record<PresetId, Preset> = {
   // OpenHands CLI headless mode with JSONL events; --override-with-envs makes it honour
   // LLM_MODEL / LLM_API_KEY / LLM_BASE_URL from the environment (given as user secrets).

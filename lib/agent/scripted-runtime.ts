@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { outputEvent } from "./events";
 import { LineSplitter, timerMs } from "./process-group";
-import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./runtime";
+import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./types";
 import { renderReviewBlock, REVIEW_REQUEST_LEAD, type ReviewFindingInput } from "./review-block";
 import { spawnSandboxed, SandboxUnavailableError, type LimitHit } from "./sandbox";
 import { parseInstructions, taskSection, type Instruction } from "./scripted-instructions";

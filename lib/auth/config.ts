@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { gitlabOAuthConfig, GITLAB_SCOPES } from "@/lib/gitlab/settings";
+import { syncAfterSignIn } from "@/lib/webhook-installations/enqueue";
 import { gitlabProfile, recordSignIn } from "./record-sign-in";
 
 /**
@@ -68,7 +69,6 @@ async function onSignedIn(userId: string): Promise<void> {
   try {
     // Fire and forget: queues hooks.sync (install our webhook where this user may) without waiting
     // for the queue, and logs instead of throwing.
-    const { syncAfterSignIn } = await import("@/lib/webhook-installations/enqueue");
     syncAfterSignIn(userId);
   } catch (err) {
     log.warn("could not schedule the webhook sync after sign-in", { userId, err });

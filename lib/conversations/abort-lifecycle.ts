@@ -1,23 +1,29 @@
 import type { Database } from "@/db/client";
 import type { Conversation } from "@/db/schema";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
 import { Redactor, runSecrets } from "@/lib/redaction";
-import { runHooks } from "./run-lifecycle";
+import type { RunLifecycles } from "./run-lifecycle";
 
 /**
- * Tell a GitLab-triggered conversation's hooks that its run ended without reaching `finish`
+ * Tell a GitLab-triggered conversation's lifecycle that its run ended without reaching `finish`
  * (cancelled before it started, interrupted). Never throws: the status change it follows is
  * already committed and must not be undone by a comment that could not be posted.
  */
-export async function callAbortHook(db: Database, conversation: Conversation, reason: string, oauth?: OAuthConfigSource): Promise<void> {
-  const abort = runHooks[conversation.trigger]?.abort;
+export async function abortLifecycle(
+  db: Database,
+  conversation: Conversation,
+  reason: string,
+  opts: { lifecycles: RunLifecycles; oauth?: OAuthConfigSource },
+): Promise<void> {
+  const abort = opts.lifecycles[conversation.trigger]?.abort;
   if (!abort) return;
   try {
-    const source = oauth ?? (await import("@/lib/gitlab/settings")).gitlabOAuthConfig;
+    const source = opts.oauth ?? gitlabOAuthConfig;
     const baseUrl = (typeof source === "function" ? await source() : source).baseUrl.replace(/\/+$/, "");
     await abort({ db, conversation, baseUrl, signal: AbortSignal.timeout(60_000), redactor: new Redactor(runSecrets({})) }, reason);
   } catch (err) {
-    log.error("run hook abort failed", { conversationId: conversation.id, err });
+    log.error("run lifecycle abort failed", { conversationId: conversation.id, err });
   }
 }

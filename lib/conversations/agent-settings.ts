@@ -1,5 +1,5 @@
 import type { Env } from "@/lib/env";
-import type { RuntimeConfig } from "@/lib/agent/runtime";
+import type { RuntimeConfig } from "@/lib/agent/types";
 import { modelEndpoint, type ModelEndpointEnv } from "@/lib/model-endpoint";
 
 /** How this deployment runs agents, from the validated environment (AGENT_*). */

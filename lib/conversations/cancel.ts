@@ -3,9 +3,10 @@ import type { Database } from "@/db/client";
 import { conversations, type Conversation } from "@/db/schema";
 import { AppError } from "@/lib/http/app-error";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
-import { callAbortHook } from "./abort-lifecycle";
+import { abortLifecycle } from "./abort-lifecycle";
 import { appendEventLocked, lockConversationRow } from "./events";
 import { isUuid } from "./queries";
+import type { RunLifecycles } from "./run-lifecycle";
 import { applyTransition, isTerminal } from "./status";
 
 /**
@@ -14,8 +15,13 @@ import { applyTransition, isTerminal } from "./status";
  * - starting/running: a cancel request; the run polls for it and kills the agent's process group
  *   (within about a second), then ends `cancelled`;
  * - already ended: 409.
+ * `lifecycles` (lib/resolver/run-lifecycle) post the final comment of a GitLab-triggered one.
  */
-export async function cancelConversation(db: Database, input: { id: string; userId: string }, opts: { oauth?: OAuthConfigSource } = {}): Promise<Conversation> {
+export async function cancelConversation(
+  db: Database,
+  input: { id: string; userId: string },
+  opts: { lifecycles: RunLifecycles; oauth?: OAuthConfigSource },
+): Promise<Conversation> {
   if (!isUuid(input.id)) throw notFound();
   const row = await db.transaction(async (tx) => {
     const locked = await lockConversationRow(tx, input.id);
@@ -30,7 +36,7 @@ export async function cancelConversation(db: Database, input: { id: string; user
   if (!row) throw notFound();
   if (row.status === "cancelled") {
     // Cancelled before a worker took it: GitLab-triggered runs still owe their thread a final word.
-    await callAbortHook(db, row, "cancelled", opts.oauth);
+    await abortLifecycle(db, row, "cancelled", opts);
   }
   return row;
 }

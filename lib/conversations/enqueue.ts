@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/env";
 import type { JobQueue } from "@/lib/jobs/queue";
 import { jobDefinitions } from "@/lib/jobs/definitions";
+import { getQueue } from "@/lib/jobs/send";
 
 /** Starts (eventually) a run of a queued conversation. Injected so tests can use their own queue. */
 export type RunEnqueuer = (conversationId: string) => Promise<void>;
@@ -21,8 +22,7 @@ export function queueEnqueuer(queue: JobQueue, timeoutSeconds: number): RunEnque
   return (conversationId) => enqueueAgentRun(queue, conversationId, timeoutSeconds);
 }
 
-/** The process-wide queue (lib/jobs/runtime), loaded lazily: that module imports the job handlers. */
+/** Through the process-wide queue (lib/jobs/send.ts). */
 export const processEnqueuer: RunEnqueuer = async (conversationId) => {
-  const { getQueue } = await import("@/lib/jobs/runtime");
   await enqueueAgentRun(await getQueue(), conversationId, getEnv().AGENT_TIMEOUT);
 };

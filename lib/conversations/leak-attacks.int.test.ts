@@ -52,7 +52,7 @@ describe("an app conversation whose agent writes its token into a file", () => {
     const report = await runConversation(
       db,
       c.id,
-      { oauth: gl.oauth, runtime: createRuntime({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher },
+      { oauth: gl.oauth, runtime: createRuntime({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher, lifecycles: {} },
       new AbortController().signal,
     );
     expect(report).toEqual({ skipped: false, status: "finished" });
@@ -73,7 +73,7 @@ describe("an app conversation whose agent writes its token into a file", () => {
     const report = await runConversation(
       db,
       c.id,
-      { oauth: gl.oauth, runtime: createRuntime({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher },
+      { oauth: gl.oauth, runtime: createRuntime({ runtime: "command", preset: "custom", customCommand: command, customFormat: "jsonl" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher, lifecycles: {} },
       new AbortController().signal,
     );
     expect(report).toEqual({ skipped: false, status: "failed" });

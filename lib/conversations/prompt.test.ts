@@ -44,7 +44,7 @@ describe("buildPrompt", () => {
     expect(taskSection(prompt).trim()).toBe("second, sent while running");
   });
 
-  it("without any message: the hooks' context is the task, else a harmless fallback", () => {
+  it("without any message: the lifecycle's context is the task, else a harmless fallback", () => {
     expect(taskSection(buildPrompt(conv, [], "Issue #4: fix the typo").prompt).trim()).toMatch(/^<<<BEGIN TEXT WRITTEN BY OTHERS [0-9a-f]{12}>>>\nIssue #4: fix the typo\n<<<END TEXT WRITTEN BY OTHERS [0-9a-f]{12}>>>$/);
     expect(taskSection(buildPrompt(conv, []).prompt)).toMatch(/No task was given/);
   });

@@ -62,7 +62,7 @@ describe("repository instructions", () => {
     const projectId = ((await (await fetch(`${gl.sandbox.url}/api/v4/projects/ada%2Fguided`, { headers: { authorization: `Bearer ${ada.tokens.accessToken}` } })).json()) as { id: number }).id;
     const c = await insertConversation(db, ada.userId, { projectId, projectPath: "ada/guided", branch: "main", title: "echo" });
     await appendEvent(db, c.id, { kind: "user_message", text: "echo prompt" });
-    const deps = { oauth: gl.oauth, runtime: createRuntime({ runtime: "scripted" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher };
+    const deps = { oauth: gl.oauth, runtime: createRuntime({ runtime: "scripted" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher, lifecycles: {} };
     const report = await runConversation(db, c.id, deps, new AbortController().signal);
     expect(report).toEqual({ skipped: false, status: "finished" });
 

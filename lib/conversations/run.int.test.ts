@@ -65,6 +65,7 @@ function deps(runtime: RuntimeConfig = { runtime: "scripted" }, overrides: Parti
     appUrl: APP_URL,
     workDir,
     cipher,
+    lifecycles: {},
     ...overrides,
   };
 }
@@ -180,11 +181,11 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
     await expect.poll(async () => (await reload(c.id)).status, { timeout: 20_000 }).toBe("running");
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
-    await cancelConversation(db, { id: c.id, userId: ada.userId });
+    await cancelConversation(db, { id: c.id, userId: ada.userId }, { lifecycles: {} });
     await run;
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await reload(c.id)).toMatchObject({ status: "cancelled" });
-    await expect(cancelConversation(db, { id: c.id, userId: ada.userId })).rejects.toMatchObject({ status: 409 });
+    await expect(cancelConversation(db, { id: c.id, userId: ada.userId }, { lifecycles: {} })).rejects.toMatchObject({ status: 409 });
   });
 
   it("cancel kills every process of the agent's sandbox within 2 s", async () => {
@@ -195,7 +196,7 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
     const sleeps = async () => (await processesWithMarker(`sleep\0${marker}`)).length;
     await expect.poll(sleeps, { timeout: 20_000 }).toBe(2);
     const t0 = Date.now();
-    await cancelConversation(db, { id: c.id, userId: ada.userId });
+    await cancelConversation(db, { id: c.id, userId: ada.userId }, { lifecycles: {} });
     await expect.poll(() => processesWithMarker(marker), { timeout: 2_000, interval: 50 }).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(2_000);
     await run;
@@ -225,7 +226,7 @@ describe("agent.run with the scripted agent against the GitLab sandbox", () => {
     const c = await conversationWith("create file before-cancel.txt with content kept\nsleep 30");
     const run = runConversation(db, c.id, deps(), new AbortController().signal);
     await expect.poll(async () => (await listEvents(db, c.id, 0, 1000)).some((e) => e.event.kind === "file_edit"), { timeout: 20_000 }).toBe(true);
-    await cancelConversation(db, { id: c.id, userId: ada.userId });
+    await cancelConversation(db, { id: c.id, userId: ada.userId }, { lifecycles: {} });
     await run;
     expect(await reload(c.id)).toMatchObject({ status: "cancelled", outcome: "cancelled" });
     expect((await getChanges(db, c.id))?.files).toEqual(["before-cancel.txt"]);

@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import type { Conversation, ConversationStatus } from "@/db/schema";
 import { buildAgentEnv, createAgentHome } from "@/lib/agent/agent-env";
 import { urlHostPort } from "@/lib/agent/sandbox/network-policy";
-import type { AgentResult, AgentRuntime } from "@/lib/agent/runtime";
+import type { AgentResult, AgentRuntime } from "@/lib/agent/types";
 import { cloneWorkspace, type Workspace } from "@/lib/agent/workspace";
 import type { CipherKit } from "@/lib/crypto";
 import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";
@@ -20,7 +20,7 @@ import { runSetupScript, SETUP_SCRIPT } from "@/lib/agent/setup-script";
 import { buildPrompt } from "./prompt";
 import { describeInstructions, readRepositoryInstructions, withRepositoryInstructions } from "./repo-instructions";
 import { describeRunError } from "./run-errors";
-import { runHooks, type RunContext, type RunHooks } from "./run-lifecycle";
+import type { RunContext, RunLifecycle, RunLifecycles } from "./run-lifecycle";
 import { startRunMonitor } from "./run-monitor";
 import { transitionStatus } from "./status";
 
@@ -38,6 +38,8 @@ export interface RunDeps {
   cipher?: CipherKit;
   /** issue 18: time limit of the repository's setup script (AGENT_SETUP_TIMEOUT; default 600 s) */
   setupTimeoutMs?: number;
+  /** what GitLab-triggered conversations do around the run (lib/resolver/run-lifecycle; `{}` for none) */
+  lifecycles: RunLifecycles;
 }
 
 // In its own module so publish.ts (which run.ts reaches through auto-publish.ts) need not import run.ts.
@@ -55,7 +57,7 @@ export type RunReport = { skipped: true } | { skipped: false; status: Conversati
  * terminal status. Whatever happens, the conversation never stays `starting`/`running` and the
  * workspace is deleted. Pushing is not part of a run for app/API conversations: their work is kept
  * as a diff (see changes.ts) and pushed when the user asks, so a question or an experiment never
- * leaves a branch behind on GitLab. GitLab-triggered conversations push from their `finish` hook.
+ * leaves a branch behind on GitLab. GitLab-triggered conversations push from their lifecycle's `finish`.
  */
 export async function runConversation(db: Database, conversationId: string, deps: RunDeps, shutdown: AbortSignal): Promise<RunReport> {
   const claimed = await transitionStatus(db, conversationId, "starting", { from: ["queued"], patch: { runtime: deps.runtime.id } });
@@ -67,7 +69,7 @@ export async function runConversation(db: Database, conversationId: string, deps
 class ConversationRun {
   private readonly controller = new AbortController();
   private stopReason: StopReason | null = null;
-  private readonly hooks: RunHooks | undefined;
+  private readonly lifecycle: RunLifecycle | undefined;
   private token: string | undefined;
   private baseUrl = "";
   private secrets: Record<string, string> = {};
@@ -84,7 +86,7 @@ class ConversationRun {
     private readonly deps: RunDeps,
     private readonly shutdown: AbortSignal,
   ) {
-    this.hooks = runHooks[conversation.trigger];
+    this.lifecycle = deps.lifecycles[conversation.trigger];
     if (shutdown.aborted) this.stop("shutdown");
     // Removed when the run ends: the worker's shutdown signal outlives every run it starts.
     shutdown.addEventListener("abort", this.onShutdown, { once: true });
@@ -139,11 +141,11 @@ class ConversationRun {
     this.baseUrl = (typeof deps.oauth === "function" ? await deps.oauth() : deps.oauth).baseUrl.replace(/\/+$/, "");
     this.secrets = await getAgentSecrets(db, conv.userId, { cipher: deps.cipher });
     this.redactor = new Redactor(runSecrets({ oauthToken: this.token, secrets: this.secrets }));
-    const prep = (await this.hooks?.prepare?.(this.context())) ?? {};
+    const prep = (await this.lifecycle?.prepare?.(this.context())) ?? {};
     this.throwIfStopped();
 
     // App/API conversations continue from their unpushed work, or from their pushed branch.
-    const pending = this.hooks ? null : await getChanges(db, this.id);
+    const pending = this.lifecycle ? null : await getChanges(db, this.id);
     const cloneBranch = prep.cloneBranch ?? pending?.baseBranch ?? conv.pushedBranch ?? conv.branch;
     const cloneProjectPath = prep.cloneProjectPath ?? conv.projectPath;
     await appendEvent(db, this.id, { kind: "status", text: `Cloning ${cloneProjectPath} at ${cloneBranch}` });
@@ -265,7 +267,7 @@ class ConversationRun {
     const outcome = result.outcome === "resolved" && changedFiles.length === 0 ? "answered" : result.outcome;
     let summary = result.summary || (changedFiles.length > 0 ? `Changed ${changedFiles.length} file(s).` : "The agent finished without changing files.");
     const patch: FinalizeInput["patch"] = {};
-    if (this.hooks) {
+    if (this.lifecycle) {
       const out = await this.callFinish({ ...result, outcome }, changedFiles.length > 0 ? head : null);
       if (out?.summary) summary = out.summary;
       if (out?.pushedBranch !== undefined) patch.pushedBranch = out.pushedBranch;
@@ -306,7 +308,7 @@ class ConversationRun {
     try {
       const head = (await ws.commitAll(this.redactor.text(`${this.conversation.title || "Changes by the agent"} (partial: the run did not finish)`), AGENT_AUTHOR)) ?? (await headSha(ws, home));
       const changedFiles = await changedBetween(ws, home, startSha, head);
-      if (!this.hooks && head !== ws.baseSha) await this.storeChanges(ws, home, cloneBranch, head);
+      if (!this.lifecycle && head !== ws.baseSha) await this.storeChanges(ws, home, cloneBranch, head);
       return changedFiles;
     } catch (err) {
       log.warn("could not keep the partial work of a failed run", { conversationId: this.id, err: this.loggable(err) });
@@ -320,15 +322,15 @@ class ConversationRun {
   }
 
   private async callFinish(result: AgentResult, committedSha: string | null) {
-    if (!this.hooks?.finish || !this.workspace || this.finishCalled) return undefined;
+    if (!this.lifecycle?.finish || !this.workspace || this.finishCalled) return undefined;
     this.finishCalled = true;
     try {
-      // Redacted before the hooks clip them for a comment: a clip through a token leaves a part
+      // Redacted before the lifecycle clips them for a comment: a clip through a token leaves a part
       // that no redaction recognises afterwards (attack 13).
       const safe = { ...result, summary: this.redactor.text(result.summary), error: result.error === undefined ? undefined : this.redactor.text(result.error) };
-      return await this.hooks.finish({ ...this.context(), workspace: this.workspace }, { ...safe, committedSha });
+      return await this.lifecycle.finish({ ...this.context(), workspace: this.workspace }, { ...safe, committedSha });
     } catch (err) {
-      log.error("run hook finish threw", { conversationId: this.id, err: this.loggable(err) });
+      log.error("run lifecycle finish threw", { conversationId: this.id, err: this.loggable(err) });
       return undefined;
     }
   }
@@ -342,7 +344,7 @@ class ConversationRun {
     return err instanceof Error ? { name: err.name, message: this.redactor.text(err.message) } : this.redactor.text(String(err));
   }
 
-  /** Any exception: record it, tell the hooks, and end the conversation failed (or cancelled). */
+  /** Any exception: record it, tell the lifecycle, and end the conversation failed (or cancelled). */
   private async fail(err: unknown) {
     const stopped = this.stopReason;
     const status = stopped === "cancelled" ? ("cancelled" as const) : ("failed" as const);
@@ -350,10 +352,10 @@ class ConversationRun {
     if (!stopped) log.warn("agent run failed", { conversationId: this.id, err: this.loggable(err) });
     if (stopped === "lost") return null;
     try {
-      if (this.workspace && this.hooks?.finish && !this.finishCalled) {
+      if (this.workspace && this.lifecycle?.finish && !this.finishCalled) {
         await this.callFinish({ outcome: "failed", summary: reason, error: reason, cancelled: status === "cancelled" }, null);
       } else if (!this.finishCalled) {
-        await this.hooks?.abort?.({ ...this.context(), token: this.token }, reason).catch((e: unknown) => log.error("run hook abort threw", { conversationId: this.id, err: e }));
+        await this.lifecycle?.abort?.({ ...this.context(), token: this.token }, reason).catch((e: unknown) => log.error("run lifecycle abort threw", { conversationId: this.id, err: e }));
       }
       const outcome = status === "cancelled" ? ("cancelled" as const) : ("failed" as const);
       await appendEvent(this.db, this.id, { kind: "result", outcome, summary: reason, changedFiles: [], ...this.upTo() });

@@ -61,7 +61,7 @@ async function run(path: string, message: string, over: Partial<RunDeps> = {}) {
   const project = (await (await fetch(`${gl.sandbox.url}/api/v4/projects/${encodeURIComponent(path)}`, { headers: { authorization: `Bearer ${ada.tokens.accessToken}` } })).json()) as { id: number };
   const c = await insertConversation(db, ada.userId, { projectId: project.id, projectPath: path, branch: "main", title: message.slice(0, 60) });
   await appendEvent(db, c.id, { kind: "user_message", text: message });
-  const deps: RunDeps = { oauth: gl.oauth, runtime: createRuntime({ runtime: "scripted" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher, ...over };
+  const deps: RunDeps = { oauth: gl.oauth, runtime: createRuntime({ runtime: "scripted" }), timeoutMs: 60_000, heartbeatMs: 1_000, cancelPollMs: 200, enqueue: async () => undefined, appUrl: "http://app.test", workDir, cipher, lifecycles: {}, ...over };
   await runConversation(db, c.id, deps, new AbortController().signal);
   const conversation = await getConversation(db, { id: c.id, userId: ada.userId });
   return { conversation, events: (await listEvents(db, c.id)).map((e) => e.event) };

@@ -43,7 +43,7 @@ describe("the sweeper", () => {
   it("marks a running conversation whose heartbeat stopped as failed, interrupted, exactly once", async () => {
     const stale = await runningWithHeartbeatAgo(120);
     const alive = await runningWithHeartbeatAgo(1);
-    const sweeps = await Promise.all([1, 2, 3].map(() => sweepConversations(db, { staleAfterMs: 20_000, enqueue: async () => {} })));
+    const sweeps = await Promise.all([1, 2, 3].map(() => sweepConversations(db, { lifecycles: {}, staleAfterMs: 20_000, enqueue: async () => {} })));
     expect(sweeps.flatMap((s) => s.interrupted)).toEqual([stale.id]);
     const [row] = await db.select().from(conversations).where(eq(conversations.id, stale.id));
     expect(row).toMatchObject({ status: "failed", error: "interrupted", outcome: "failed" });
@@ -64,7 +64,7 @@ describe("the sweeper", () => {
       await db.update(conversations).set({ updatedAt: sql`now() - interval '10 minutes'` }).where(eq(conversations.status, "queued"));
       await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, fresh.id));
       const sent: string[] = [];
-      const report = await sweepConversations(db, { staleAfterMs: 20_000, requeueAfterMs: 60_000, enqueue: async (id) => void sent.push(id) });
+      const report = await sweepConversations(db, { lifecycles: {}, staleAfterMs: 20_000, requeueAfterMs: 60_000, enqueue: async (id) => void sent.push(id) });
       expect(report.requeued).toEqual([orphan.id]);
       expect(sent).toEqual([orphan.id]);
     } finally {

@@ -5,7 +5,8 @@ import { log } from "@/lib/log";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import type { RunEnqueuer } from "./enqueue";
 import { appendEventLocked, lockConversationRow } from "./events";
-import { callAbortHook } from "./abort-lifecycle";
+import { abortLifecycle } from "./abort-lifecycle";
+import type { RunLifecycles } from "./run-lifecycle";
 import { activeStatuses, applyTransition } from "./status";
 
 export interface SweepOptions {
@@ -14,7 +15,9 @@ export interface SweepOptions {
   /** a queued conversation older than this with no live agent.run job is enqueued again */
   requeueAfterMs?: number;
   enqueue: RunEnqueuer;
-  /** where GitLab is, for the hooks told about an interrupted run */
+  /** the lifecycles told about an interrupted run (lib/resolver/run-lifecycle) */
+  lifecycles: RunLifecycles;
+  /** where GitLab is, for the lifecycles told about an interrupted run */
   oauth?: OAuthConfigSource;
 }
 
@@ -27,7 +30,7 @@ const INTERRUPTED = "interrupted";
 
 /**
  * Repairs what dead workers leave behind. Any number of workers may sweep at once: each candidate
- * is re-checked under its row lock, so exactly one sweeper ends a given run and tells its hooks.
+ * is re-checked under its row lock, so exactly one sweeper ends a given run and tells its lifecycle.
  * Times are compared on the database clock, the same clock heartbeats are written with.
  */
 export async function sweepConversations(db: Database, opts: SweepOptions): Promise<SweepReport> {
@@ -48,7 +51,7 @@ export async function sweepConversations(db: Database, opts: SweepOptions): Prom
     if (!ended) continue;
     interrupted.push(id);
     log.warn("conversation interrupted: its worker stopped sending heartbeats", { conversationId: id });
-    await callAbortHook(db, ended, INTERRUPTED, opts.oauth);
+    await abortLifecycle(db, ended, INTERRUPTED, { lifecycles: opts.lifecycles, oauth: opts.oauth });
   }
 
   const requeued = await requeueOrphans(db, opts).catch((err: unknown) => {

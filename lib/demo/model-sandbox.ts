@@ -11,6 +11,9 @@ type G = typeof globalThis & { [key]?: Promise<Started> };
  * endpoint that follows the test agent's plain instructions) runs inside this process on
  * DEMO_MODEL_SANDBOX_PORT, so the demo shows the real Codex CLI at work with no model account.
  * When another process of the same deployment already serves that port, its sandbox is used.
+ *
+ * The model sandbox is imported lazily (not to break a cycle): outside this demo setup the test
+ * stand-in is never loaded.
  */
 export function startDemoModelSandbox(): Promise<{ baseUrl: string }> {
   const g = globalThis as G;

@@ -22,6 +22,9 @@ type G = typeof globalThis & { [key]?: Promise<DemoGitLab> };
  * Demo mode: the built-in GitLab sandbox runs inside this process on DEMO_SANDBOX_PORT, seeded with
  * a user, two projects and an OAuth application. Its state is in memory, so every start seeds it
  * afresh; ids are deterministic, so the app's rows still match the same demo user.
+ *
+ * The sandbox is imported lazily (not to break a cycle): a deployment that is not a demo never loads
+ * the test stand-in at all.
  */
 export function startDemoGitLab(): Promise<DemoGitLab> {
   const g = globalThis as G;

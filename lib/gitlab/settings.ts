@@ -9,6 +9,7 @@ export async function gitlabOAuthConfig(): Promise<GitLabOAuthConfig> {
   const env = getEnv();
   const redirectUri = `${env.APP_URL}/api/auth/callback/gitlab`;
   if (env.demoMode) {
+    // Lazy (not to break a cycle): only demo mode loads the demo and its GitLab sandbox.
     const { startDemoGitLab } = await import("@/lib/demo/sandbox");
     const demo = await startDemoGitLab();
     return { baseUrl: demo.baseUrl, clientId: demo.clientId, clientSecret: demo.clientSecret, redirectUri };

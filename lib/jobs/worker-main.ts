@@ -3,7 +3,7 @@ import { getEnv, EnvError } from "@/lib/env";
 import { getDb } from "@/db";
 import { startupFailure } from "@/lib/startup";
 import { log } from "@/lib/log";
-import { shutdownProcess, startProcessWorker } from "./runtime";
+import { shutdownProcess, startProcessWorker } from "./worker-root";
 
 async function main() {
   const env = getEnv();

@@ -6,6 +6,8 @@ import type { JobQueue } from "./queue";
 
 export interface JobContext {
   db: Database;
+  /** the queue this job came from, for handlers that queue further jobs */
+  queue: JobQueue;
   jobId: string;
   /** 0 on the first attempt */
   attempt: number;
@@ -49,7 +51,7 @@ export async function startWorker(queue: JobQueue, db: Database, handlers: Handl
     const started = Date.now();
     try {
       const data = jobDefinitions[name].schema.parse(job.data);
-      const result = await handler(data, { db, jobId: job.id, attempt: job.retryCount, signal: controller.signal });
+      const result = await handler(data, { db, queue, jobId: job.id, attempt: job.retryCount, signal: controller.signal });
       log.info("job done", { job: name, id: job.id, ms: Date.now() - started });
       return result;
     } catch (err) {

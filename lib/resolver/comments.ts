@@ -1,4 +1,4 @@
-import type { AgentResult } from "@/lib/agent/runtime";
+import type { AgentResult } from "@/lib/agent/types";
 
 /**
  * The words the app says on GitLab. Pure functions, so every message a user can see is unit-tested.

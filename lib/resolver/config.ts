@@ -1,11 +1,12 @@
-import type { RunEnqueuer } from "@/lib/conversations/enqueue";
+import { processEnqueuer, type RunEnqueuer } from "@/lib/conversations/enqueue";
 import { getEnv } from "@/lib/env";
+import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 
 /**
  * What the resolver needs from the outside world. Production reads it from the validated env; the
  * integration tests swap in the sandbox's OAuth application and their own queue, because the
- * webhook job and the run hooks are called by the worker, far from the test's call stack.
+ * webhook job and the run lifecycles are called by the worker, far from the test's call stack.
  */
 export interface ResolverConfig {
   /** public URL of the app, for the conversation links in comments */
@@ -28,8 +29,8 @@ export async function resolverConfig(): Promise<ResolverConfig> {
   const defaults: ResolverConfig = {
     appUrl: env.APP_URL,
     botToken: env.GITLAB_BOT_TOKEN ?? null,
-    oauth: async () => (await import("@/lib/gitlab/settings")).gitlabOAuthConfig(),
-    enqueueRun: async (id) => (await import("@/lib/conversations/enqueue")).processEnqueuer(id),
+    oauth: gitlabOAuthConfig,
+    enqueueRun: processEnqueuer,
     refusalWindowHours: env.REFUSAL_REPLY_WINDOW_HOURS,
     postRetryDelayMs: 1_000,
   };

@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { gitlabConnections } from "@/db/schema";
 import { jobDefinitions } from "@/lib/jobs/definitions";
 import type { JobQueue } from "@/lib/jobs/queue";
+import { getQueue } from "@/lib/jobs/send";
+import { log } from "@/lib/log";
 import { normalizeBaseUrl } from "./session";
 
 export type SyncReason = "sign_in" | "schedule" | "manual";
@@ -33,10 +35,8 @@ export async function usersToSync(db: Database, baseUrl: string): Promise<string
  */
 export function syncAfterSignIn(userId: string): void {
   void (async () => {
-    const { getQueue } = await import("@/lib/jobs/runtime");
     await enqueueHooksSync(await getQueue(), userId, "sign_in");
-  })().catch(async (err: unknown) => {
-    const { log } = await import("@/lib/log");
+  })().catch((err: unknown) => {
     log.warn("could not queue the webhook sync after sign-in", { userId, err });
   });
 }

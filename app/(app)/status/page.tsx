@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { checkHealth } from "@/lib/health";
-import { getQueue } from "@/lib/jobs/runtime";
+import { getQueue } from "@/lib/jobs/send";
 import { appVersion } from "@/lib/version";
 
 export const metadata = { title: "Status" };

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { getQueue } from "@/lib/jobs/runtime";
+import { getQueue } from "@/lib/jobs/send";
 import { checkHealth } from "@/lib/health";
 import { appVersion } from "@/lib/version";
 import { sandboxHealth, sandboxSettings } from "@/lib/agent/sandbox";

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import type { Preset } from "../presets";
-import type { AgentTask, RuntimeConfig } from "../runtime";
+import type { Preset } from "../preset-types";
+import type { AgentTask, RuntimeConfig } from "../types";
 import { urlHostPort } from "./network-policy";
 
 /** What the sandbox needs to know about an agent binary: the path to exec and what to bind for it. */

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { DbHandle } from "@/db/client";
 import { createApiKey } from "@/lib/api-keys/keys";
+import { startProcessWorker } from "@/lib/jobs/worker-root";
 import { resetEnvForTests } from "@/lib/env";
 import { connectUser, type ConnectedUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture, TEST_REDIRECT_URI, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
@@ -92,7 +93,6 @@ export async function startApiHarness(opts: { worker?: boolean } = {}): Promise<
     const devKey = await createApiKey(db, { userId: dev.userId, name: "dev script" });
     const eveKey = await createApiKey(db, { userId: eve.userId, name: "eve script" });
     if (opts.worker ?? true) {
-      const { startProcessWorker } = await import("@/lib/jobs/runtime");
       await startProcessWorker();
     }
     return {
@@ -115,7 +115,7 @@ export async function startApiHarness(opts: { worker?: boolean } = {}): Promise<
   }
 }
 
-/** Stops the process worker and queue started through lib/jobs/runtime, without closing the database. */
+/** Stops the process worker and queue started through lib/jobs/worker-root.ts, without closing the database. */
 async function stopProcessJobs(g: G): Promise<void> {
   const worker = (await g[workerKey]?.catch(() => undefined)) as { stop(): Promise<void> } | undefined;
   await worker?.stop();

@@ -7,6 +7,7 @@ import { processWorkDir } from "@/lib/agent/work-dirs";
 import { getEnv } from "@/lib/env";
 import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
 import { withModelEndpoint } from "@/lib/model-endpoint";
+import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 import type { JobHandler } from "../worker";
 
 /**
@@ -37,6 +38,7 @@ export function runDepsFromEnv(): RunDeps {
     appUrl: env.APP_URL,
     workDir: processWorkDir(),
     setupTimeoutMs: env.AGENT_SETUP_TIMEOUT * 1000,
+    lifecycles: runLifecycles,
   };
 }
 

@@ -24,10 +24,7 @@ export const hooksSync: JobHandler<"hooks.sync"> = async (data, ctx) => {
 export const hooksSweep: JobHandler<"hooks.sweep"> = async (_data, ctx) => {
   const config = await gitlabOAuthConfig();
   const users = await usersToSync(ctx.db, config.baseUrl);
-  // Imported lazily: runtime.ts imports this handler map, so a static import would be circular.
-  const { getQueue } = await import("../runtime");
-  const queue = await getQueue();
   let queued = 0;
-  for (const userId of users) if (await enqueueHooksSync(queue, userId, "schedule")) queued++;
+  for (const userId of users) if (await enqueueHooksSync(ctx.queue, userId, "schedule")) queued++;
   return { users: users.length, queued };
 };

@@ -14,18 +14,18 @@ import { markerKey } from "../markers";
 import { postCommentOnce } from "../post-comment";
 import { markTrigger, type Verdict } from "./trigger-reaction";
 
-/** What every hook needs: the configuration and a way to write on GitLab. */
-export interface HookEnv {
+/** What every lifecycle step needs: the configuration and a way to write on GitLab. */
+export interface LifecycleEnv {
   config: ResolverConfig;
   url: string;
 }
 
-export async function hookEnv(conversation: Conversation): Promise<HookEnv> {
+export async function lifecycleEnv(conversation: Conversation): Promise<LifecycleEnv> {
   const config = await resolverConfig();
   return { config, url: conversationUrl(config, conversation.id) };
 }
 
-/** The installer of the hook that delivered this conversation's trigger: the last resort to post. */
+/** The installer of the webhook that delivered this conversation's trigger: the last resort to post. */
 async function installerOf(db: Database, conversationId: string): Promise<string | null> {
   const [row] = await db
     .select({ installedBy: webhookInstallations.installedBy })
@@ -41,7 +41,7 @@ async function installerOf(db: Database, conversationId: string): Promise<string
  * refreshed it) or a fresh one; else, when the owner's connection is gone (revoked mid-run), the
  * account that installed the webhook, so that even that run ends with a comment saying why.
  */
-export async function hookIdentity(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, config: ResolverConfig): Promise<PostingIdentity | null> {
+export async function lifecycleIdentity(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, config: ResolverConfig): Promise<PostingIdentity | null> {
   const opts = { baseUrl: ctx.baseUrl };
   const bot = await botIdentity(config, opts).catch((err: unknown) => {
     log.warn("the bot token does not work", { error: (err as Error).message });
@@ -89,9 +89,9 @@ export function finalKey(conversation: Conversation): string {
  * Posts the run's final comment in the trigger's thread, then marks the trigger ✅ or ❌ (and takes
  * the 👀 back). Never throws: it is the last thing a run does.
  */
-export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: HookEnv, body: RedactedText, verdict: Verdict): Promise<void> {
+export async function postFinal(ctx: { db: Database; conversation: Conversation; baseUrl: string; token?: string }, env: LifecycleEnv, body: RedactedText, verdict: Verdict): Promise<void> {
   try {
-    const identity = await hookIdentity(ctx, env.config);
+    const identity = await lifecycleIdentity(ctx, env.config);
     if (!identity) {
       log.error("no GitLab account can post the final comment", { conversationId: ctx.conversation.id });
       return;

@@ -1,6 +1,6 @@
 import { GitPushRejectedError } from "@/lib/agent/workspace";
 import { appendEvent } from "@/lib/conversations/events";
-import type { RunContext, RunHooks } from "@/lib/conversations/run-lifecycle";
+import type { RunContext, RunLifecycle } from "@/lib/conversations/run-lifecycle";
 import { getBranch } from "@/lib/gitlab/branches";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { GitLabError } from "@/lib/gitlab/errors";
@@ -11,11 +11,11 @@ import { log } from "@/lib/log";
 import { issueBranchName } from "../branch-name";
 import { describeFailure, issueFinalBody, type IssueFinal } from "../comments";
 import { issueContext } from "../prompt-context";
-import { currentOwnerToken, hookEnv, hookIdentity, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
+import { currentOwnerToken, lifecycleEnv, lifecycleIdentity, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
 import { issueVerdict } from "./trigger-reaction";
 
 /**
- * The issue flow (product.md §4) as hooks of the conversation's run:
+ * The issue flow (product.md §4) as the lifecycle of the conversation's run:
  * - prepare: the issue's title, description and recent comments as context; work on
  *   `openhands/issue-<iid>-<slug>`, continuing that branch when it already exists on GitLab (an
  *   earlier run on the same issue), so there is one branch and one merge request per issue;
@@ -23,7 +23,7 @@ import { issueVerdict } from "./trigger-reaction";
  * - abort: the final comment saying why the run ended early.
  */
 
-function issueIidOf(ctx: RunContext | Parameters<NonNullable<RunHooks["abort"]>>[0]): number {
+function issueIidOf(ctx: RunContext | Parameters<NonNullable<RunLifecycle["abort"]>>[0]): number {
   const iid = ctx.conversation.issueIid;
   if (iid === null) throw new Error(`conversation ${ctx.conversation.id} has no issue`);
   return iid;
@@ -39,7 +39,7 @@ async function branchExists(api: ReturnType<typeof gitlabApiWithHeaders>, projec
   }
 }
 
-export const issueHooks: RunHooks = {
+export const issueLifecycle: RunLifecycle = {
   async prepare(ctx) {
     const conv = ctx.conversation;
     const iid = issueIidOf(ctx);
@@ -56,7 +56,7 @@ export const issueHooks: RunHooks = {
   },
 
   async finish(ctx, result) {
-    const env = await hookEnv(ctx.conversation);
+    const env = await lifecycleEnv(ctx.conversation);
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; mergeRequestUrl?: string | null; summary?: string } = {};
     ctx = withCurrentToken(ctx, await currentOwnerToken(ctx, env.config));
@@ -78,15 +78,15 @@ export const issueHooks: RunHooks = {
   },
 
   async abort(ctx, reason) {
-    const env = await hookEnv(ctx.conversation);
+    const env = await lifecycleEnv(ctx.conversation);
     await postFinal(ctx, env, ctx.redactor.text(issueFinalBody({ kind: "failed", reason }, env.url)), "unresolved");
   },
 };
 
 /** Push the work branch and open (or reuse) its merge request. */
 async function publish(
-  ctx: Parameters<NonNullable<RunHooks["finish"]>>[0],
-  env: Awaited<ReturnType<typeof hookEnv>>,
+  ctx: Parameters<NonNullable<RunLifecycle["finish"]>>[0],
+  env: Awaited<ReturnType<typeof lifecycleEnv>>,
   summary: string,
   out: { pushedBranch?: string | null; mergeRequestUrl?: string | null },
 ): Promise<IssueFinal> {
@@ -105,7 +105,7 @@ async function publish(
   }
   out.pushedBranch = branch;
   await recordPublished(ctx, { kind: "branch_pushed", branch, url: `${projectWebUrl(ctx.baseUrl, conv.projectPath)}/-/tree/${branch}` });
-  const identity = await hookIdentity(ctx, env.config);
+  const identity = await lifecycleIdentity(ctx, env.config);
   if (!identity) return { kind: "mr_failed", reason: "no GitLab account is available to open it", summary, branch };
   try {
     const { mr, reused } = await createOrReuseMergeRequest(identity.api, conv.projectId, {

@@ -1,6 +1,6 @@
 import { GitPushRejectedError, type Workspace } from "@/lib/agent/workspace";
 import { appendEvent } from "@/lib/conversations/events";
-import type { RunContext, RunHooks } from "@/lib/conversations/run-lifecycle";
+import type { RunContext, RunLifecycle } from "@/lib/conversations/run-lifecycle";
 import { getDiscussion } from "@/lib/gitlab/discussions";
 import { getMergeRequest, getMergeRequestDiffs, type MergeRequestDetails } from "@/lib/gitlab/merge-requests";
 import { getProject } from "@/lib/gitlab/projects";
@@ -10,7 +10,7 @@ import { describeFailure, mergeRequestReplyBody, type MergeRequestReply } from "
 import { mergeRequestContext } from "../prompt-context";
 import { isReviewConversation } from "../review/mode";
 import { reviewInstructions } from "../review/prompt";
-import { currentOwnerToken, hookEnv, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
+import { currentOwnerToken, lifecycleEnv, postFinal, projectWebUrl, recordPublished, withCurrentToken } from "./common";
 import { finishReview } from "./review-finish";
 import { mergeRequestVerdict } from "./trigger-reaction";
 
@@ -47,7 +47,7 @@ async function clonedProjectPath(ws: Workspace, baseUrl: string): Promise<string
   }
 }
 
-export const mergeRequestHooks: RunHooks = {
+export const mergeRequestLifecycle: RunLifecycle = {
   async prepare(ctx) {
     const conv = ctx.conversation;
     const iid = mrIidOf(ctx);
@@ -85,7 +85,7 @@ export const mergeRequestHooks: RunHooks = {
   },
 
   async finish(ctx, result) {
-    const env = await hookEnv(ctx.conversation);
+    const env = await lifecycleEnv(ctx.conversation);
     const conv = ctx.conversation;
     const out: { pushedBranch?: string | null; summary?: string } = {};
     ctx = withCurrentToken(ctx, await currentOwnerToken(ctx, env.config));
@@ -134,7 +134,7 @@ export const mergeRequestHooks: RunHooks = {
   },
 
   async abort(ctx, reason) {
-    const env = await hookEnv(ctx.conversation);
+    const env = await lifecycleEnv(ctx.conversation);
     await postFinal(ctx, env, ctx.redactor.text(mergeRequestReplyBody({ kind: "failed", reason }, env.url)), "unresolved");
   },
 };

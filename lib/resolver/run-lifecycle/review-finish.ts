@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
-import type { AgentResult } from "@/lib/agent/runtime";
+import type { AgentResult } from "@/lib/agent/types";
 import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { log } from "@/lib/log";
 import { commentTargetOf } from "../acknowledge";
@@ -8,7 +8,7 @@ import { mergeRequestReplyBody } from "../comments";
 import { postCommentOnce } from "../post-comment";
 import { parseReview } from "../review/findings";
 import { publishReview } from "../review/publish";
-import { finalKey, hookIdentity, postFinal, type HookEnv } from "./common";
+import { finalKey, lifecycleIdentity, postFinal, type LifecycleEnv } from "./common";
 import { markTrigger } from "./trigger-reaction";
 
 /**
@@ -24,7 +24,7 @@ async function ownerGitLabId(ctx: RunContext): Promise<number | null> {
 
 export async function finishReview(
   ctx: RunContext,
-  env: HookEnv,
+  env: LifecycleEnv,
   result: AgentResult & { committedSha: string | null },
 ): Promise<{ pushedBranch?: string | null; summary?: string }> {
   const conv = ctx.conversation;
@@ -32,9 +32,9 @@ export async function finishReview(
   if (iid === null) throw new Error(`conversation ${conv.id} has no merge request`);
   const parsed = parseReview(result.summary);
   try {
-    const identity = await hookIdentity(ctx, env.config);
+    const identity = await lifecycleIdentity(ctx, env.config);
     if (!identity) throw new Error("no GitLab account can post the review");
-    // A user identity posts as the conversation's owner (hookIdentity), whose GitLab id the users row holds.
+    // A user identity posts as the conversation's owner (lifecycleIdentity), whose GitLab id the users row holds.
     const authorId = identity.gitlabUserId ?? (await ownerGitLabId(ctx));
     const report = await publishReview(identity.api, { projectId: conv.projectId, iid }, parsed, { conversationUrl: env.url, discarded: result.committedSha !== null, authorId, redactor: ctx.redactor });
     const inline = report.posted.length + report.alreadyPosted.length;

@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestInstallation, installProcessGlobals, type TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import type { SeedInput } from "@/e2e/gitlab-sandbox";
 import { setResolverConfig, type ResolverConfig } from "../config";
+import { runLifecycles } from "../run-lifecycle";
 
 /**
  * Everything the GitLab flows need, wired the way production wires it, in one process:
@@ -103,6 +104,7 @@ export async function startHarness(seed: SeedInput, opts: { link: string[] }): P
     heartbeatMs: 1_000,
     enqueue: queueEnqueuer(queue, 60),
     appUrl: APP_URL,
+    lifecycles: runLifecycles,
   };
   const base: ResolverConfig = { appUrl: APP_URL, botToken: null, oauth: gl.oauth, enqueueRun: runDeps.enqueue, refusalWindowHours: 24, postRetryDelayMs: 100 };
   setResolverConfig(base);

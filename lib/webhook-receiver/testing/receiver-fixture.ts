@@ -13,7 +13,7 @@ const DB_KEY = Symbol.for("gitlab-agent.db");
 const QUEUE_KEY = Symbol.for("gitlab-agent.queue");
 type Slots = typeof globalThis & { [DB_KEY]?: Promise<DbHandle>; [QUEUE_KEY]?: Promise<JobQueue> };
 
-/** Makes getDb()/getQueue() (db/index.ts, lib/jobs/runtime.ts) return the test's handle and queue. */
+/** Makes getDb()/getQueue() (db/index.ts, lib/jobs/send.ts) return the test's handle and queue. */
 export function installProcessGlobals(handle: DbHandle, queue: JobQueue): () => void {
   const g = globalThis as Slots;
   const before = { db: g[DB_KEY], queue: g[QUEUE_KEY] };

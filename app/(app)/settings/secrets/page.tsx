@@ -2,7 +2,8 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { currentUser } from "@/lib/auth/current-user";
 import { listSecrets } from "@/lib/secrets/queries";
-import { SecretsClient, type SecretRow } from "./secrets-client";
+import type { SecretRow } from "./secret-row";
+import { SecretsClient } from "./secrets-client";
 
 export const metadata = { title: "Secrets" };
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { deleteSecretAction, type DeleteSecretState } from "@/app/actions/delete-secret";
 import { updateSecretAction, type UpdateSecretState } from "@/app/actions/update-secret";
-import type { SecretRow } from "./secrets-client";
+import type { SecretRow } from "./secret-row";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 

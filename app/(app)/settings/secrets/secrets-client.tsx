@@ -4,15 +4,8 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { createSecretAction, type CreateSecretState } from "@/app/actions/create-secret";
 import { Button } from "@/components/ui/button";
 import { SecretList } from "./secret-list";
+import type { SecretRow } from "./secret-row";
 import { Input } from "@/components/ui/input";
-
-export interface SecretRow {
-  id: string;
-  name: string;
-  description: string;
-  updatedAt: string;
-}
-
 
 export function SecretsClient({ secrets }: { secrets: SecretRow[] }) {
   const [state, action, pending] = useActionState<CreateSecretState, FormData>(createSecretAction, { status: "idle" });

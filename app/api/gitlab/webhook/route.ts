@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { getQueue } from "@/lib/jobs/runtime";
+import { getQueue } from "@/lib/jobs/send";
 import { log } from "@/lib/log";
 import { receiveWebhook } from "@/lib/webhook-receiver/receive";
 

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { startQueue, type JobQueue } from "./queue";
+import { getQueue, startedQueue } from "./send";
 import { startWorker, type RunningWorker } from "./worker";
 import { startDeliveryWakeup } from "./delivery-wakeup";
 import { enqueueRecovery } from "@/lib/webhook-installations/enqueue-recovery";
@@ -12,28 +12,18 @@ import { startSweeper } from "@/lib/conversations/sweeper";
 import { removeOrphanedWorkDirs } from "@/lib/agent/work-dirs";
 import { reportSandboxAtStartup } from "@/lib/agent/sandbox/startup";
 import { gitlabOAuthConfig } from "@/lib/gitlab/settings";
+import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 
 /**
- * Process-wide queue and worker. Like the database handle, they live on globalThis because Next can
- * evaluate this module in more than one bundle of the same process.
+ * The worker's composition root: the one module that imports the handler map (./handlers) and wires
+ * the worker's collaborators together. Nothing below it imports it; modules that only send jobs use
+ * ./send.ts, so a handler that queues more work never closes a cycle through here.
+ *
+ * The worker lives on globalThis, like the queue and the database handle, because Next can evaluate
+ * this module in more than one bundle of the same process.
  */
-const queueKey = Symbol.for("gitlab-agent.queue");
 const workerKey = Symbol.for("gitlab-agent.worker");
-type G = typeof globalThis & { [queueKey]?: Promise<JobQueue>; [workerKey]?: Promise<RunningWorker> };
-
-export function getQueue(): Promise<JobQueue> {
-  const g = globalThis as G;
-  if (!g[queueKey]) {
-    const env = getEnv();
-    g[queueKey] = getDb()
-      .then((handle) => startQueue(handle, { maintenanceIntervalSeconds: env.JOBS_MAINTENANCE_INTERVAL_SECONDS }))
-      .catch((err: unknown) => {
-        delete g[queueKey];
-        throw err;
-      });
-  }
-  return g[queueKey];
-}
+type G = typeof globalThis & { [workerKey]?: Promise<RunningWorker> };
 
 /** Start working jobs in this process (idempotent). */
 export function startProcessWorker(): Promise<RunningWorker> {
@@ -51,6 +41,7 @@ export function startProcessWorker(): Promise<RunningWorker> {
       staleAfterMs: agent.staleAfterMs,
       everyMs: Math.max(agent.heartbeatMs * 2, 2_000),
       enqueue: queueEnqueuer(queue, env.AGENT_TIMEOUT),
+      lifecycles: runLifecycles,
       oauth: gitlabOAuthConfig,
     });
     // Checkouts of workers that were killed mid-run (the sweeper fails their conversations).
@@ -83,7 +74,7 @@ export async function shutdownProcess(): Promise<void> {
   const g = globalThis as G;
   const worker = await g[workerKey];
   await worker?.stop();
-  const queue = await g[queueKey]?.catch(() => undefined);
+  const queue = await startedQueue();
   await queue?.stop({ graceful: false, timeout: 5_000 }).catch((err: unknown) => log.warn("queue stop failed", { err }));
   const handle = await getDb().catch(() => undefined);
   await handle?.close().catch(() => undefined);
