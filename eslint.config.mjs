@@ -47,5 +47,43 @@ const config = [
       ],
     },
   },
+  // Issue 14: the stand-ins (the GitLab and model sandboxes) are workspace packages, and e2e/ holds
+  // only the browser tests. The product must not depend on e2e/ (it has to be deletable without
+  // breaking `npm start`), and a package must not reach into the app (then it would be no package:
+  // the app's code would run inside the "GitLab" the tests check the app against). The typescript-eslint
+  // rule is used, not core `no-restricted-imports`, because the child_process block above already sets
+  // the core rule on app/lib/db, and two blocks setting one rule on the same files override each other.
+  {
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}", "db/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/e2e", "@/e2e/*", "**/e2e", "**/e2e/*"],
+              message: "e2e/ holds only the Playwright tests; the GitLab and model sandboxes are the packages @gitlab-agent/gitlab-sandbox and @gitlab-agent/model-sandbox.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/*", "../**/app/*", "../**/lib/*", "../**/db/*", "../**/components/*", "../**/e2e/*"],
+              message: "A workspace package stands alone: it imports no app code (@/…, app, lib, db, components) and nothing from e2e/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 export default config;

@@ -5,7 +5,8 @@ const alias = { "@": path.resolve(import.meta.dirname) };
 
 /**
  * Two projects:
- * - unit: pure logic and the GitLab sandbox (no app database);
+ * - unit: pure logic and the stand-in packages (packages/*: the GitLab and model sandboxes; no app
+ *   database);
  * - integration: `*.int.test.ts`, against a real database. TEST_DB=pglite (default) or
  *   TEST_DB=postgres with TEST_DATABASE_URL; scripts/test-all.mjs runs it once per database.
  */
@@ -17,7 +18,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "components/**/*.test.tsx", "e2e/gitlab-sandbox/**/*.test.ts", "e2e/model-sandbox/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "components/**/*.test.tsx", "packages/*/src/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 20_000,
         },

@@ -1,7 +1,7 @@
 // Repository picker: a user with 5,000 projects. Time to the first page of results and to each
 // keystroke's search (what the picker does), against listing every project up front (what a naive
 // picker does), measured in the same run through the app's GitLab service layer over real HTTP.
-import { startSandbox } from "@/e2e/gitlab-sandbox";
+import { startSandbox } from "@gitlab-agent/gitlab-sandbox";
 import { gitlabApi } from "@/lib/gitlab/client";
 import { searchProjects } from "@/lib/gitlab/projects";
 

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,7 +17,7 @@ const WARMUP_MS = 500;
 const TOKEN = "glpat-benchmarktoken00000";
 
 async function startChild(seedFile: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const cli = join(import.meta.dirname, "..", "e2e", "gitlab-sandbox", "cli.ts");
+  const cli = createRequire(import.meta.url).resolve("@gitlab-agent/gitlab-sandbox/cli");
   const tsx = join(import.meta.dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
   const child = spawn(process.execPath, [tsx, cli, "--port", "0", "--seed", seedFile], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startModelSandbox, type ModelApi, type ModelSandbox } from "@/e2e/model-sandbox";
+import { startModelSandbox, type ModelApi, type ModelSandbox } from "@gitlab-agent/model-sandbox";
 import type { PresetId } from "./presets";
 import { outputsOf, runCli, SANDBOX_MODEL, setAppEnv, type CliRunOptions } from "./testing/cli-run";
 
@@ -12,7 +12,7 @@ import { outputsOf, runCli, SANDBOX_MODEL, setAppEnv, type CliRunOptions } from 
  * commands in a real workspace, and its JSON lines become conversation events. No internet.
  * The failing endpoint and cancel are proven through GitLab, in cli-presets-gitlab.int.test.ts; a
  * stalled stream ends by the run's timeout like any other hang (codex.int.test.ts), and the sandbox's
- * faults for each API are tested in e2e/model-sandbox/dialects.test.ts.
+ * faults for each API are tested in packages/model-sandbox/src/dialects.test.ts.
  */
 
 const MODEL_KEY = "sk-model-sandbox-1515";

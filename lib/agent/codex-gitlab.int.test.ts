@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
+import { startModelSandbox, type ModelSandbox } from "@gitlab-agent/model-sandbox";
 import { cancelConversation } from "@/lib/conversations/cancel";
 import { runLifecycles } from "@/lib/resolver/run-lifecycle";
 import { getAccessToken } from "@/lib/gitlab/tokens";

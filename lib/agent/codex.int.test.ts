@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startModelSandbox, type ModelSandbox } from "@/e2e/model-sandbox";
+import { startModelSandbox, type ModelSandbox } from "@gitlab-agent/model-sandbox";
 import { buildAgentEnv, createAgentHome } from "./agent-env";
 import type { AgentEvent } from "./events";
 import { createRuntime, type AgentResult } from "./runtime";

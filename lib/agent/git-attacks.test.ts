@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleGitRequest, isGitRequest, type GitHttpDeps } from "@/e2e/gitlab-sandbox/git-http";
-import { createBareRepository, readFileAtRef } from "@/e2e/gitlab-sandbox/git-repo";
+import { handleGitRequest, isGitRequest, type GitHttpDeps } from "@gitlab-agent/gitlab-sandbox/git-http";
+import { createBareRepository, readFileAtRef } from "@gitlab-agent/gitlab-sandbox/git-repo";
 import { Redactor, shapeRedactor } from "@/lib/redaction";
 import { cloneWorkspace, GitPushRejectedError, GitWorkspaceError, MAX_PUSH_SCAN_CHARS } from "./workspace";
 

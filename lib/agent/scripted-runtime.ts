@@ -1,17 +1,18 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { parseInstructions, taskSection, type Instruction } from "@gitlab-agent/model-sandbox/instructions";
 import { outputEvent } from "./events";
 import { LineSplitter, timerMs } from "./process-group";
 import type { AgentResult, AgentRuntime, AgentTask, EmitFn } from "./types";
 import { renderReviewBlock, REVIEW_REQUEST_LEAD, type ReviewFindingInput } from "./review-block";
 import { spawnSandboxed, SandboxUnavailableError, type LimitHit } from "./sandbox";
-import { parseInstructions, taskSection, type Instruction } from "./scripted-instructions";
 import { resolveWorkspacePath, UnsafePathError } from "./workspace-paths";
 
 /**
- * The deterministic test agent: follows the plain instructions of scripted-instructions.ts and emits
- * the same kinds of events a real agent would (a plan, shell commands with output, file edits, a
- * closing message). Used by tests and the demo; the UI labels it as a test agent.
+ * The deterministic test agent: follows the plain instructions of @gitlab-agent/model-sandbox/instructions
+ * (the language the model sandbox's brain reads too) and emits the same kinds of events a real agent
+ * would (a plan, shell commands with output, file edits, a closing message). Used by tests and the
+ * demo; the UI labels it as a test agent.
  */
 export function createScriptedRuntime(): AgentRuntime {
   return { id: "scripted", label: "Test agent (scripted)", isTestAgent: true, run: runScripted };

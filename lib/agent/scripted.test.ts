@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent } from "./events";
 import { createRuntime, type AgentTask } from "./runtime";
-import { parseInstructions, taskSection } from "./scripted-instructions";
+import { parseInstructions, taskSection } from "@gitlab-agent/model-sandbox/instructions";
 
 let dir = "";
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { taskSection } from "@/lib/agent/scripted-instructions";
+import { taskSection } from "@gitlab-agent/model-sandbox/instructions";
 import type { StoredTimelineEvent, TimelineEvent } from "./event-types";
 import { buildPrompt } from "./prompt";
 

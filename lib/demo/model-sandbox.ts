@@ -1,4 +1,4 @@
-import type { ModelSandbox } from "@/e2e/model-sandbox";
+import type { ModelSandbox } from "@gitlab-agent/model-sandbox";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
@@ -20,7 +20,7 @@ export function startDemoModelSandbox(): Promise<{ baseUrl: string }> {
   g[key] ??= (async () => {
     const port = getEnv().DEMO_MODEL_SANDBOX_PORT;
     const baseUrl = `http://127.0.0.1:${port}/v1`;
-    const { startModelSandbox } = await import("@/e2e/model-sandbox");
+    const { startModelSandbox } = await import("@gitlab-agent/model-sandbox");
     try {
       const sandbox = await startModelSandbox({ port, host: "127.0.0.1" });
       log.info("demo model sandbox ready", { baseUrl });

@@ -30,7 +30,7 @@ export function startDemoGitLab(): Promise<DemoGitLab> {
   const g = globalThis as G;
   g[key] ??= (async () => {
     const env = getEnv();
-    const { startSandbox } = await import("@/e2e/gitlab-sandbox");
+    const { startSandbox } = await import("@gitlab-agent/gitlab-sandbox");
     const sandbox = await startSandbox({ port: env.DEMO_SANDBOX_PORT, host: "127.0.0.1" });
     const res = await fetch(`${sandbox.url}/-/sandbox/seed`, {
       method: "POST",

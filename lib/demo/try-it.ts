@@ -8,7 +8,7 @@ export type { AgentIntro, TryIt } from "./try-it-shared";
 /**
  * What the home page says about the configured agent, and in demo mode the "Try it" panel (issue
  * 17: the first example suggested a task the test agent cannot do, and nothing said it was a test
- * agent). The examples use only the test agent's grammar (lib/agent/scripted-instructions.ts).
+ * agent). The examples use only the test agent's grammar (packages/model-sandbox/src/instructions.ts).
  */
 export function agentIntro(): AgentIntro {
   const env = getEnv();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "@/e2e/gitlab-sandbox";
+import { startSandbox, type Sandbox } from "@gitlab-agent/gitlab-sandbox";
 import { pickLabelAdd } from "@/lib/resolver/verify-delivery";
 import { issueLabelEvents } from "./label-events";
 import { gitlabApiWithHeaders } from "./traced-client";

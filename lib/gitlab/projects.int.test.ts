@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SeedInput } from "@/e2e/gitlab-sandbox";
+import type { SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import { createCipherKit } from "@/lib/crypto";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { getBranch, searchBranches } from "./branches";

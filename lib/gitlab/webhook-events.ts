@@ -2,10 +2,10 @@ import { z } from "zod";
 
 /**
  * Zod schemas for the webhook bodies the receiver accepts, after GitLab's official examples
- * (e2e/fixtures/gitlab/). They name only the fields the resolver reads and let everything else
- * through (`loose`), because GitLab adds keys release after release and a receiver that rejects an
- * unknown key would get its hook disabled. Fields that older GitLab versions omit (note `action`,
- * `discussion_id`, `type`, `position`) are optional.
+ * (packages/gitlab-sandbox/fixtures/gitlab/). They name only the fields the resolver reads and let
+ * everything else through (`loose`), because GitLab adds keys release after release and a receiver
+ * that rejects an unknown key would get its hook disabled. Fields that older GitLab versions omit
+ * (note `action`, `discussion_id`, `type`, `position`) are optional.
  */
 
 const id = z.number().int();

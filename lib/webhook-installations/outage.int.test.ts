@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -79,7 +80,7 @@ describe("outage: app down while triggers are made, then restarted", () => {
         oauth_applications: [{ name: "app", redirect_uri: TEST_REDIRECT_URI, scopes: "api read_user read_repository write_repository", confidential: true }],
       }),
     );
-    sandbox = spawnTsx("e2e/gitlab-sandbox/cli.ts", {}, ["--port", "0", "--seed", seedFile]);
+    sandbox = spawnTsx(createRequire(import.meta.url).resolve("@gitlab-agent/gitlab-sandbox/cli"), {}, ["--port", "0", "--seed", seedFile]);
     await waitUntil(() => sandbox.output().includes("\n"), 30_000, "the sandbox to start");
     const announced = JSON.parse(sandbox.output().split("\n")[0]!) as {
       url: string;

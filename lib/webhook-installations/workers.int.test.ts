@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SeedInput } from "@/e2e/gitlab-sandbox";
+import type { SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import { createCipherKit } from "@/lib/crypto";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
 import { startQueue, type JobQueue } from "@/lib/jobs/queue";

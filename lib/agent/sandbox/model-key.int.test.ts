@@ -2,7 +2,7 @@ import { readdir, readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startModelSandbox, type ModelApi, type ModelSandbox } from "@/e2e/model-sandbox";
+import { startModelSandbox, type ModelApi, type ModelSandbox } from "@gitlab-agent/model-sandbox";
 import type { PresetId } from "../presets";
 import { outputsOf, runCli, SANDBOX_MODEL, setAppEnv } from "../testing/cli-run";
 import { processWorkDir } from "../work-dirs";

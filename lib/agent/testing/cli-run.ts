@@ -1,6 +1,6 @@
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
-import type { ModelSandbox } from "@/e2e/model-sandbox";
+import type { ModelSandbox } from "@gitlab-agent/model-sandbox";
 import { buildAgentEnv, createAgentHome } from "../agent-env";
 import { runGit } from "../git-process";
 import type { AgentEvent } from "../events";

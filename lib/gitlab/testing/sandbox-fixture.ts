@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { startSandbox, type Sandbox, type SeedInput, type StartSandboxOptions } from "@/e2e/gitlab-sandbox";
+import { startSandbox, type Sandbox, type SeedInput, type StartSandboxOptions } from "@gitlab-agent/gitlab-sandbox";
 import type { GitLabOAuthConfig } from "../oauth";
 
 /**

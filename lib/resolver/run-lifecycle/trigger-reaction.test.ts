@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Conversation } from "@/db/schema";
-import { startSandbox, type Sandbox } from "@/e2e/gitlab-sandbox";
+import { startSandbox, type Sandbox } from "@gitlab-agent/gitlab-sandbox";
 import { gitlabApi } from "@/lib/gitlab/client";
 import { addReaction } from "@/lib/gitlab/award-emoji";
 import { issueVerdict, markTrigger, mergeRequestVerdict } from "./trigger-reaction";

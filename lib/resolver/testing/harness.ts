@@ -17,7 +17,7 @@ import { startQueue, type JobQueue } from "@/lib/jobs/queue";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestInstallation, installProcessGlobals, type TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
-import type { SeedInput } from "@/e2e/gitlab-sandbox";
+import type { SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import { setResolverConfig, type ResolverConfig } from "../config";
 import { runLifecycles } from "../run-lifecycle";
 

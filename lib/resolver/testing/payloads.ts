@@ -1,18 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { officialFixturesDir } from "@gitlab-agent/gitlab-sandbox/official-fixtures";
 
 /**
- * Payload factories built from GitLab's official examples (e2e/fixtures/gitlab/, copied from the
+ * Payload factories built from GitLab's official examples (packages/gitlab-sandbox/fixtures/gitlab/, copied from the
  * docs): each returns a fresh, valid event with the overrides a test needs. Tests state what they
  * change; everything else stays exactly as GitLab documents it.
  */
 
-const FIXTURES = path.resolve(import.meta.dirname, "../../../e2e/fixtures/gitlab");
-
 type Json = Record<string, unknown>;
 
 export function fixture(name: string): Json {
-  return JSON.parse(readFileSync(path.join(FIXTURES, name), "utf8")) as Json;
+  return JSON.parse(readFileSync(path.join(officialFixturesDir, name), "utf8")) as Json;
 }
 
 export const OFFICIAL_EVENTS: { file: string; header: string }[] = [

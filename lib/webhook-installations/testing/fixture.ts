@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
-import type { Hook } from "@/e2e/gitlab-sandbox/store";
-import type { SeedInput } from "@/e2e/gitlab-sandbox";
+import type { Hook, SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import type { Database } from "@/db/client";
 import { createCipherKit, type CipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";

@@ -1,6 +1,7 @@
 // /user, /users, /version and /personal_access_tokens/self.
 import { requireUser } from "./auth";
-import { GITLAB_REVISION, GITLAB_VERSION, ok, type ApiRoute, type Ctx } from "./context";
+import { ok, type ApiRoute, type Ctx } from "./context";
+import { GITLAB_REVISION, GITLAB_VERSION } from "./version";
 import { iso } from "./format";
 import { notFound } from "./http";
 import { paged } from "./api-common";

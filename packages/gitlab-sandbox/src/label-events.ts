@@ -4,18 +4,7 @@
 // the hook's secret). https://docs.gitlab.com/api/resource_label_events/
 import type { App } from "./context";
 import { ensureLabel } from "./present-issues";
-import type { Project, User } from "./store";
-
-export interface LabelEvent {
-  id: number;
-  resourceType: "Issue" | "MergeRequest";
-  /** the issue's or merge request's global id (GitLab's `resource_id`) */
-  resourceId: number;
-  userId: number;
-  labelId: number;
-  action: "add" | "remove";
-  createdAt: number;
-}
+import type { LabelEvent, Project, User } from "./store";
 
 export function recordLabelEvents(
   app: App,

@@ -19,6 +19,7 @@ export type { SeedInput, SeedResult } from "./seed";
 export type { DeliveryRecord } from "./webhook-delivery";
 export type { StatsSnapshot } from "./stats";
 export type { SandboxConfig } from "./context";
+export type { Hook } from "./store";
 
 export interface StartSandboxOptions {
   port?: number;

@@ -6,9 +6,9 @@ import { issueFor, mrFor, paged, projectFor } from "./api-common";
 import { ok, type ApiResult, type ApiRoute, type App, type Ctx } from "./context";
 import { recordNotFound } from "./http";
 import { iso } from "./format";
-import { labelEventsOf, type LabelEvent } from "./label-events";
+import { labelEventsOf } from "./label-events";
 import { userBasic } from "./present-users";
-import type { Project } from "./store";
+import type { LabelEvent, Project } from "./store";
 
 function present(app: App, project: Project, e: LabelEvent): Record<string, unknown> {
   const user = app.store.users.get(e.userId);

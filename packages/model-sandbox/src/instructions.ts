@@ -1,6 +1,7 @@
 /**
- * The plain instruction language of the scripted test agent (and of the model sandbox, which may
- * import this module: it has no Node dependencies).
+ * The plain instruction language of the scripted test agent (lib/agent/scripted-runtime.ts) and of
+ * the model sandbox's brain. It lives in this package so the sandbox never imports the app; the app
+ * imports it as `@gitlab-agent/model-sandbox/instructions`. It has no Node dependencies.
  *
  * Grammar (keywords are case-insensitive; instructions are one per line or separated by `;`):
  *

@@ -1,15 +1,13 @@
 // Shared shapes: the sandbox instance every module works against, and the per-request context.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Principal } from "./auth";
+// Only types come in here, from modules that never import this one back, so the sandbox has no
+// import cycles (which is also why the GitLab version constants live in version.ts).
 import type { Faults, RateLimiter } from "./faults";
 import type { Params } from "./params";
 import type { RepoManager } from "./repos";
 import type { RequestStats } from "./stats";
-import type { Store } from "./store";
+import type { Store, User } from "./store";
 import type { WebhookEngine } from "./webhook-delivery";
-
-export const GITLAB_VERSION = "18.6.0";
-export const GITLAB_REVISION = "4f1a3b0c2d9";
 
 export interface SandboxConfig {
   /** Lifetime of OAuth access tokens (GitLab: 7200 s, not configurable there). */
@@ -36,6 +34,9 @@ export interface App {
   /** work that runs after a response, like GitLab's post-receive; close() waits for it */
   background: Set<Promise<unknown>>;
 }
+
+/** Who a request acts as: the owner of the token it carries (auth.ts resolves it). */
+export interface Principal { user: User; scopes: string[]; kind: "pat" | "oauth"; tokenId: number; token: string }
 
 export interface ApiResult { status: number; body: unknown; headers?: Record<string, string> }
 

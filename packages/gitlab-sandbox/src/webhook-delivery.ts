@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import { request as httpRequest, type ClientRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { effectiveTier, groupChain } from "./access";
-import { GITLAB_VERSION } from "./context";
 import { alertStatus } from "./present-hooks";
 import type { Hook, HookEventFlag, Project, Store } from "./store";
+import { GITLAB_VERSION } from "./version";
 
 export interface DeliveryRecord {
   id: number; hook_id: number; hook_kind: "project" | "group"; project_id: number | null; group_id: number | null;

@@ -1,7 +1,7 @@
 // `npm run sandbox -- --port 8929 [--host 127.0.0.1] [--seed file.json] [--public-url URL] [--token-ttl 7200]`
 // Prints one JSON line with the base URL (and the seed result when --seed is given), then serves
 // until SIGINT/SIGTERM.
-import { serveUntilSignal } from "../support/serve-until-signal";
+import { serveUntilSignal } from "./serve-until-signal";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";

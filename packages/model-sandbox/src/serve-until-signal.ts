@@ -1,4 +1,4 @@
-/** The shared tail of the sandboxes' CLIs: announce one JSON line, then serve until SIGINT/SIGTERM. */
+/** The tail of the model sandbox's CLI: announce one JSON line, then serve until SIGINT/SIGTERM. */
 export function serveUntilSignal(announce: unknown, close: () => Promise<void>): void {
   process.stdout.write(`${JSON.stringify(announce)}\n`);
   const stop = (): void => {

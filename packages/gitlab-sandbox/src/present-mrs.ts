@@ -1,8 +1,8 @@
 // Merge request entities (API::Entities::MergeRequest and MergeRequestBasic).
 import { projectAccess } from "./access";
 import type { App } from "./context";
-import { collaborativePushPossible } from "./mr-service";
 import { iso, isoOrNull } from "./format";
+import { collaborativePushPossible } from "./mr-fork";
 import { projectWebUrl } from "./present-projects";
 import { userBasic } from "./present-users";
 import type { MergeRequest, Project, User } from "./store";

@@ -1,6 +1,5 @@
 // In-memory state of the GitLab sandbox. Plain records plus the lookup maps the hot paths need
 // (token → owner, path → project); everything else is a scan, which is fine at sandbox sizes.
-import type { LabelEvent } from "./label-events";
 import type { CommitInfo } from "./git-repo";
 
 export type Tier = "free" | "premium" | "ultimate";
@@ -27,6 +26,18 @@ export interface Group {
 }
 
 export type NamespaceRef = { kind: "user"; id: number; userId: number } | { kind: "group"; id: number };
+
+/** A resource label event (label-events.ts records them; GitLab's resource_label_events). */
+export interface LabelEvent {
+  id: number;
+  resourceType: "Issue" | "MergeRequest";
+  /** the issue's or merge request's global id (GitLab's `resource_id`) */
+  resourceId: number;
+  userId: number;
+  labelId: number;
+  action: "add" | "remove";
+  createdAt: number;
+}
 
 export interface Label { id: number; title: string; color: string; description: string | null; projectId: number; createdAt: number; updatedAt: number }
 

@@ -5,7 +5,8 @@ import { projectAccess } from "./access";
 import { tryAuthenticate } from "./auth";
 import type { App } from "./context";
 import { handleGitRequest, type GitHttpDeps } from "./git-http";
-import { collaborativePushPossible, refreshAfterPush } from "./mr-service";
+import { collaborativePushPossible } from "./mr-fork";
+import { refreshAfterPush } from "./mr-service";
 import { ACCESS, type Project, type User } from "./store";
 
 const GIT_PATH = /^\/((?:[^/]+\/)+[^/]+)\.git\//;

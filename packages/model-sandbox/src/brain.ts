@@ -6,7 +6,7 @@
 // `nextShellStep` is the dialect-neutral core every API of the sandbox uses (Codex's Responses API,
 // Anthropic Messages, Gemini, Chat Completions); `decideNextTurn` is its Responses API form.
 import { posix } from "node:path";
-import { parseInstructions, type Instruction } from "../../lib/agent/scripted-instructions";
+import { parseInstructions, type Instruction } from "./instructions";
 import { contentText, functionCallInputSchema, functionCallOutputInputSchema, messageInputSchema, type InputItem } from "./responses-api";
 
 export type NextTurn =

@@ -1,5 +1,5 @@
 // Webhook bodies built like Gitlab::DataBuilder (Issuable, Note, Emoji), key for key after the
-// official examples in e2e/fixtures/gitlab/. Timestamps follow each example's format.
+// official examples in fixtures/gitlab/. Timestamps follow each example's format.
 import type { App } from "./context";
 import { isoSec, sha1, utcText } from "./format";
 import { hookLabels } from "./present-issues";

@@ -1,7 +1,7 @@
 // `npm run model-sandbox -- [--port 0] [--host 127.0.0.1] [--api-key KEY] [--mode ok|fail|stall]`
 // Prints one JSON line ({"url","baseUrl","mode"}), then serves until SIGINT/SIGTERM. Point Codex at
 // `baseUrl` (AGENT_MODEL_BASE_URL); switch modes with POST /-/sandbox/mode {"mode":"fail"}.
-import { serveUntilSignal } from "../support/serve-until-signal";
+import { serveUntilSignal } from "./serve-until-signal";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { modelSandboxModeSchema, startModelSandbox } from "./index";

@@ -1,8 +1,7 @@
 // Helpers for the sandbox's own tests: a webhook receiver, a small API client and fixture loading.
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { readOfficialFixture } from "./official-fixtures";
 
 export interface ReceivedHook { headers: IncomingHttpHeaders; body: unknown; raw: string; at: number }
 
@@ -85,7 +84,7 @@ export function apiClient(baseUrl: string, token: string | null, kind: "pat" | "
 }
 
 export function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "gitlab", name), "utf8")) as unknown;
+  return readOfficialFixture(name);
 }
 
 export function obj(v: unknown): Record<string, unknown> {

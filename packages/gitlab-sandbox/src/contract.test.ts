@@ -1,5 +1,5 @@
 // Contract tests: the sandbox answers the same requests as the official GitLab examples in
-// e2e/fixtures/gitlab/ with the same keys and value types, recursively (see shape-diff.ts).
+// fixtures/gitlab/ with the same keys and value types, recursively (see shape-diff.ts).
 // Allowances are listed per fixture with the reason GitLab itself would differ from the example.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./index";

@@ -2,11 +2,9 @@
 // `PRIVATE-TOKEN` or `?access_token=` / `?private_token=`. Expired and revoked tokens get the OAuth
 // `invalid_token` body with a `WWW-Authenticate` header; unknown tokens get `401 Unauthorized`.
 import type { IncomingMessage } from "node:http";
-import type { App, Ctx } from "./context";
+import type { App, Ctx, Principal } from "./context";
 import { HttpError, unauthorized } from "./http";
 import type { OAuthToken, PersonalAccessToken, User } from "./store";
-
-export interface Principal { user: User; scopes: string[]; kind: "pat" | "oauth"; tokenId: number; token: string }
 
 const EXPIRED = "Token is expired. You can either do re-authorization or token refresh.";
 const REVOKED = "Token was revoked. You have to re-authorize from the user.";

@@ -5,6 +5,7 @@ import { utcText } from "./format";
 import { conflict, unprocessable } from "./http";
 import { addSystemNote, labelSystemNote } from "./issue-service";
 import { recordLabelEvents } from "./label-events";
+import { sourceProjectOf } from "./mr-fork";
 import { ensureLabel, hookLabels } from "./present-issues";
 import type { MergeRequest, MrVersion, Project, User } from "./store";
 import { mrEvent, type BuiltEvent, type Changes } from "./webhook-payloads";
@@ -17,11 +18,6 @@ export interface MrCreateInput {
 }
 
 const isDraftTitle = (t: string): boolean => /^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s|\[wip\]|wip:)/i.test(t);
-
-/** The project holding the MR's source branch (the fork, for MRs from a fork). */
-export function sourceProjectOf(app: App, project: Project, mr: MergeRequest): Project {
-  return mr.sourceProjectId === project.id ? project : app.store.projects.get(mr.sourceProjectId) ?? project;
-}
 
 /**
  * The ref of the MR's source head in the target repository: the branch itself, or for a fork MR
@@ -38,15 +34,6 @@ async function sourceRefIn(app: App, project: Project, mr: MergeRequest): Promis
 /** target...source of an MR (commits and diffs), also across a fork. */
 export async function compareMergeRequest(app: App, project: Project, mr: MergeRequest): ReturnType<App["repos"]["compare"]> {
   return app.repos.compare(project, mr.targetBranch, await sourceRefIn(app, project, mr));
-}
-
-/**
- * GitLab's MergeRequest#collaborative_push_possible?: a fork MR whose source and target projects are
- * both non-private. allow_collaboration only takes effect then.
- */
-export function collaborativePushPossible(app: App, project: Project, mr: MergeRequest): boolean {
-  const source = sourceProjectOf(app, project, mr);
-  return source !== project && source.visibility !== "private" && project.visibility !== "private";
 }
 
 /** Compares target...source and stores diff_refs, the head commit and the change count. */
