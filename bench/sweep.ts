@@ -1,5 +1,5 @@
 // Webhook sweep (`npm run bench:sweep`): a user with 1,000 personal projects signs in and hooks.sync
-// installs our webhook on every one, through the app's real code (lib/hooks) over HTTP to the
+// installs our webhook on every one, through the app's real code (lib/webhook-installations) over HTTP to the
 // sandbox on loopback. Reported: wall time, GitLab requests per resource (from the sandbox's
 // /-/sandbox/stats), the same sweep run sequentially (concurrency 1) for the ratio, and a second,
 // idempotent run. The sandbox adds a fixed latency to every API call (default 10 ms) so that the
