@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversations, type Conversation, type ConversationStatus } from "@/db/schema";
 
@@ -8,6 +8,20 @@ import { conversations, type Conversation, type ConversationStatus } from "@/db/
 export async function getConversationRow(db: Database, id: string): Promise<Conversation | null> {
   const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
   return row ?? null;
+}
+
+/** Every row matching all the given fields, whoever owns it (no fields: every row). */
+export async function listConversationRows(db: Database, where: { projectId?: number; issueIid?: number; userId?: string } = {}): Promise<Conversation[]> {
+  return db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        where.projectId === undefined ? undefined : eq(conversations.projectId, where.projectId),
+        where.issueIid === undefined ? undefined : eq(conversations.issueIid, where.issueIid),
+        where.userId === undefined ? undefined : eq(conversations.userId, where.userId),
+      ),
+    );
 }
 
 /** Pretend the run's last heartbeat was `seconds` ago (on the database clock, like the real ones). */
