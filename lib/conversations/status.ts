@@ -42,14 +42,12 @@ export class InvalidTransitionError extends Error {
   }
 }
 
-type Patch = StatusPatch;
-
 export interface TransitionOptions {
   /** only transition from one of these; otherwise nothing happens and null is returned (claims) */
   from?: readonly ConversationStatus[];
   /** shown in the status event, e.g. "timed out after 1800 s" */
   reason?: string;
-  patch?: Patch;
+  patch?: StatusPatch;
 }
 
 const label: Record<ConversationStatus, string> = {
