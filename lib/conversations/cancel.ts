@@ -1,11 +1,10 @@
-import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, type Conversation } from "@/db/schema";
+import type { Conversation } from "@/db/schema";
 import { AppError } from "@/lib/http/app-error";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { abortLifecycle } from "./abort-lifecycle";
-import { appendEventLocked, lockConversationRow } from "./events";
-import { isUuid } from "./queries";
+import { appendEventLocked } from "./events";
+import { isUuid, lockConversationRow, markCancelRequested } from "./queries";
 import type { RunLifecycles } from "./run-lifecycle";
 import { applyTransition, isTerminal } from "./status";
 
@@ -29,7 +28,7 @@ export async function cancelConversation(
     if (isTerminal(locked.status)) throw new AppError("conversation_ended", 409, `This conversation has already ${locked.status === "finished" ? "finished" : locked.status === "failed" ? "failed" : "been cancelled"}.`);
     if (locked.status === "queued") return applyTransition(tx, locked, "cancelled", { reason: "cancelled before it started", patch: { outcome: "cancelled" } });
     if (locked.cancelRequestedAt) return locked;
-    const [updated] = await tx.update(conversations).set({ cancelRequestedAt: sql`now()`, updatedAt: sql`now()` }).where(sql`${conversations.id} = ${locked.id}`).returning();
+    const updated = await markCancelRequested(tx, locked.id);
     await appendEventLocked(tx, locked.id, { kind: "status", text: "Cancelling…" });
     return updated ?? locked;
   });

@@ -1,15 +1,13 @@
 import { writeFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
-import { conversationChanges, type ConversationChanges } from "@/db/schema";
 import { addedSide, type Workspace } from "@/lib/agent/workspace";
 import type { Redactor } from "@/lib/redaction";
 
 /**
  * Unpushed work of app- and API-launched conversations (see db/schema/conversation-changes.ts for
- * why it is a stored diff). All git here is local to the workspace: no credentials involved.
+ * why it is a stored diff). All git here is local to the workspace: no credentials involved. Storing
+ * and reading the diff is queries/changes.ts.
  */
 
 /** Larger diffs are refused rather than silently truncated. */
@@ -17,23 +15,6 @@ export const MAX_PATCH_BYTES = 10 * 1024 * 1024;
 
 export class ChangesError extends Error {
   override name = "ChangesError";
-}
-
-export async function getChanges(db: Database, conversationId: string): Promise<ConversationChanges | null> {
-  const [row] = await db.select().from(conversationChanges).where(eq(conversationChanges.conversationId, conversationId)).limit(1);
-  return row ?? null;
-}
-
-export async function saveChanges(db: Database, conversationId: string, input: { baseBranch: string; baseSha: string; patch: string; files: string[] }): Promise<void> {
-  const values = { ...input, updatedAt: new Date() };
-  await db
-    .insert(conversationChanges)
-    .values({ conversationId, ...values })
-    .onConflictDoUpdate({ target: conversationChanges.conversationId, set: values });
-}
-
-export async function clearChanges(db: Database, conversationId: string): Promise<void> {
-  await db.delete(conversationChanges).where(eq(conversationChanges.conversationId, conversationId));
 }
 
 /** Through the workspace: the app's git directory, never the agent's `.git` (issue 13). `home` is unused there. */

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Conversation, ConversationStatus } from "@/db/schema";
-import { hasUserMessageAfter, lockConversationRow } from "./events";
+import { hasUserMessageAfter, lockConversationRow } from "./queries";
 import { activeStatuses, applyTransition, type TransitionOptions } from "./status";
 import type { RunEnqueuer } from "./enqueue";
 import { log } from "@/lib/log";

@@ -4,8 +4,8 @@ import type { Conversation } from "@/db/schema";
 import { AppError } from "@/lib/http/app-error";
 import { log } from "@/lib/log";
 import { processEnqueuer, type RunEnqueuer } from "./enqueue";
-import { appendEventLocked, lockConversationRow } from "./events";
-import { isUuid } from "./queries";
+import { appendEventLocked } from "./events";
+import { isUuid, lockConversationRow } from "./queries";
 import { applyTransition, isTerminal } from "./status";
 
 export const followUpMessageSchema = z.string().trim().min(1, "Write a message").max(20_000, "Keep the message under 20,000 characters");

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversationEvents, type Conversation } from "@/db/schema";
+import type { Conversation } from "@/db/schema";
+import { listUserMessagePayloads } from "./queries";
 
 export interface ConversationListRow {
   conversation: Conversation;
@@ -19,11 +19,7 @@ export function requestLine(text: string): string {
 /** Conversations with their first user message, for the lists (one query for the whole page). */
 export async function withRequests(db: Database, items: Conversation[]): Promise<ConversationListRow[]> {
   if (items.length === 0) return [];
-  const rows = await db
-    .select({ conversationId: conversationEvents.conversationId, payload: conversationEvents.payload })
-    .from(conversationEvents)
-    .where(and(inArray(conversationEvents.conversationId, items.map((c) => c.id)), eq(conversationEvents.kind, "user_message")))
-    .orderBy(asc(conversationEvents.conversationId), asc(conversationEvents.seq));
+  const rows = await listUserMessagePayloads(db, items.map((c) => c.id));
   const first = new Map<string, string>();
   for (const r of rows) {
     const text = (r.payload as { text?: unknown }).text;

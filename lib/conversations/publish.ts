@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, type Conversation } from "@/db/schema";
+import type { Conversation } from "@/db/schema";
 import { createAgentHome } from "@/lib/agent/agent-env";
 import { GitPushRejectedError, GitWorkspaceError, withWorkspace } from "@/lib/agent/workspace";
 import type { CipherKit } from "@/lib/crypto";
@@ -11,8 +10,8 @@ import { AppError } from "@/lib/http/app-error";
 import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
 import { appendEvent } from "./events";
-import { applyChanges, ChangesError, clearChanges, getChanges } from "./changes";
-import { getConversation } from "./queries";
+import { applyChanges, ChangesError } from "./changes";
+import { clearChanges, getChanges, getConversation, setMergeRequestUrl, setPushedBranch, setWorkBranch } from "./queries";
 import { AGENT_AUTHOR } from "./agent-author";
 import { isTerminal } from "./status";
 import { workBranchName } from "./work-branch";
@@ -61,7 +60,7 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
   }
   const redactor = await publishRedactor(db, input.userId, token, deps);
   const branch = redactor.branchName(conversation.workBranch ?? workBranchName(conversation));
-  if (!conversation.workBranch) await db.update(conversations).set({ workBranch: branch }).where(eq(conversations.id, conversation.id));
+  if (!conversation.workBranch) await setWorkBranch(db, conversation.id, branch);
   const home = await createAgentHome(deps.workDir);
   try {
     await withWorkspace({ repoUrl: `${baseUrl}/${conversation.projectPath}.git`, branch: pending.baseBranch, credentials: { token }, rootDir: deps.workDir }, async (ws) => {
@@ -76,7 +75,7 @@ export async function pushConversationBranch(db: Database, input: { id: string; 
   } finally {
     await home.cleanup();
   }
-  await db.update(conversations).set({ pushedBranch: branch, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
+  await setPushedBranch(db, conversation.id, branch);
   await clearChanges(db, conversation.id);
   const url = branchUrl(baseUrl, conversation.projectPath, branch);
   await appendEvent(db, conversation.id, { kind: "branch_pushed", branch, url });
@@ -99,7 +98,7 @@ export async function openConversationMergeRequest(db: Database, input: { id: st
     title: redactor.text(conversation.title || `Changes from OpenHands conversation ${conversation.id.slice(0, 8)}`),
     description: redactor.text(`${conversation.summary ?? ""}\n\nOpened from the OpenHands conversation: ${conversationUrl}`.trim()),
   });
-  await db.update(conversations).set({ mergeRequestUrl: mr.webUrl, updatedAt: new Date() }).where(eq(conversations.id, conversation.id));
+  await setMergeRequestUrl(db, conversation.id, mr.webUrl);
   await appendEvent(db, conversation.id, { kind: "merge_request", url: mr.webUrl, iid: mr.iid, reused });
   return { url: mr.webUrl, iid: mr.iid, reused };
 }

@@ -1,7 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations } from "@/db/schema";
 import { log } from "@/lib/log";
+import { beatHeartbeat, getRunState } from "./queries";
 
 export interface RunMonitorOptions {
   heartbeatMs: number;
@@ -22,17 +21,16 @@ export function startRunMonitor(db: Database, conversationId: string, opts: RunM
   let cancelled = false;
   let lost = false;
   const stopWaiters = new Set<() => void>();
-  const live = and(eq(conversations.id, conversationId), inArray(conversations.status, ["starting", "running"]));
 
   const beat = async () => {
-    const rows = await db.update(conversations).set({ heartbeatAt: sql`now()` }).where(live).returning({ id: conversations.id });
-    if (rows.length === 0 && !lost) {
+    const live = await beatHeartbeat(db, conversationId);
+    if (!live && !lost) {
       lost = true;
       opts.onLost();
     }
   };
   const poll = async () => {
-    const [row] = await db.select({ status: conversations.status, cancelRequestedAt: conversations.cancelRequestedAt }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+    const row = await getRunState(db, conversationId);
     if (row?.cancelRequestedAt && !cancelled) {
       cancelled = true;
       opts.onCancel();

@@ -13,11 +13,10 @@ import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/s
 import { createSecret } from "@/lib/secrets/queries";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { cancelConversation } from "./cancel";
-import { getChanges } from "./changes";
 import { appendEvent, listEvents } from "./events";
 import { sendFollowUp } from "./follow-up";
 import { openConversationMergeRequest, pushConversationBranch } from "./publish";
-import { getConversation } from "./queries";
+import { getChanges, getConversation } from "./queries";
 import { runConversation, type RunDeps } from "./run";
 import { insertConversation } from "./testing/fixtures";
 

@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, type Conversation, type ConversationStatus } from "@/db/schema";
-import { appendEventLocked, lockConversationRow, type DbOrTx } from "./events";
+import type { Conversation, ConversationStatus } from "@/db/schema";
+import { appendEventLocked } from "./events";
+import { lockConversationRow, updateConversationStatus, type DbOrTx, type StatusPatch } from "./queries";
 
 /**
  * The conversation state machine, in one place:
@@ -42,14 +42,12 @@ export class InvalidTransitionError extends Error {
   }
 }
 
-type Patch = Partial<Pick<Conversation, "outcome" | "summary" | "error" | "runtime" | "pushedBranch" | "mergeRequestUrl" | "workBranch">>;
-
 export interface TransitionOptions {
   /** only transition from one of these; otherwise nothing happens and null is returned (claims) */
   from?: readonly ConversationStatus[];
   /** shown in the status event, e.g. "timed out after 1800 s" */
   reason?: string;
-  patch?: Patch;
+  patch?: StatusPatch;
 }
 
 const label: Record<ConversationStatus, string> = {
@@ -68,21 +66,10 @@ const label: Record<ConversationStatus, string> = {
 export async function applyTransition(tx: DbOrTx, row: Conversation, to: ConversationStatus, opts: TransitionOptions = {}): Promise<Conversation | null> {
   if (opts.from && !opts.from.includes(row.status)) return null;
   if (!canTransition(row.status, to)) throw new InvalidTransitionError(row.status, to);
-  const now = sql`now()`;
-  const times =
-    to === "starting"
-      ? { startedAt: now, heartbeatAt: now, finishedAt: null }
-      : to === "queued"
-        ? // a new run: the previous run's result stays in the timeline, not on the row
-          { finishedAt: null, heartbeatAt: null, cancelRequestedAt: null, outcome: null, summary: null, error: null }
-        : isTerminal(to)
-          ? { finishedAt: now, heartbeatAt: null }
-          : {};
-  const [updated] = await tx
-    .update(conversations)
-    .set({ status: to, ...times, ...opts.patch, updatedAt: now })
-    .where(sql`${conversations.id} = ${row.id}`)
-    .returning();
+  // Starting stamps started_at and the first heartbeat; queued (a new run) clears the last run's
+  // result from the row (it stays in the timeline); an end stamps finished_at.
+  const stamps = to === "starting" ? "started" : to === "queued" ? "requeued" : isTerminal(to) ? "ended" : "none";
+  const updated = await updateConversationStatus(tx, row.id, to, stamps, opts.patch);
   if (!updated) return null;
   const text = opts.reason ? `${label[to]}: ${opts.reason}` : label[to];
   await appendEventLocked(tx, row.id, { kind: "status", text, status: to, ...(opts.reason ? { reason: opts.reason } : {}) });

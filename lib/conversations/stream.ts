@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
-import { conversations } from "@/db/schema";
 import { log } from "@/lib/log";
 import { listEvents } from "./events";
 import { subscribe } from "./notifications";
+import { getConversationStatus } from "./queries";
 import { isTerminal } from "./status";
 
 export interface EventStreamOptions {
@@ -94,7 +93,7 @@ export function conversationEventStream(opts: EventStreamOptions): ReadableStrea
           dirty = false;
           // Status first, then events: if the status is terminal, its own status event (written in
           // the same transaction) is already visible to the read that follows.
-          const [row] = await handle.db.select({ status: conversations.status }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+          const row = await getConversationStatus(handle.db, conversationId);
           for (;;) {
             const batch = await listEvents(handle.db, conversationId, last, BATCH);
             for (const e of batch) {

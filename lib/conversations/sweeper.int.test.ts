@@ -2,9 +2,7 @@ import crypto from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations } from "@/db/schema";
 import { defaultWorkRoot } from "@/lib/agent/work-dirs";
 import { createCipherKit } from "@/lib/crypto";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
@@ -17,6 +15,7 @@ import { appendEvent, listEvents } from "./events";
 import { transitionStatus } from "./status";
 import { sweepConversations } from "./sweeper";
 import { insertConversation, insertUser } from "./testing/fixtures";
+import { getConversationRow, setHeartbeatAgo, setUpdatedAgo } from "./testing/queries";
 
 describe("the sweeper", () => {
   let tdb: TestDatabase;
@@ -36,7 +35,7 @@ describe("the sweeper", () => {
     const c = await insertConversation(db, userId);
     await transitionStatus(db, c.id, "starting");
     await transitionStatus(db, c.id, "running");
-    await db.update(conversations).set({ heartbeatAt: sql`now() - make_interval(secs => ${seconds})` }).where(eq(conversations.id, c.id));
+    await setHeartbeatAgo(db, c.id, seconds);
     return c;
   }
 
@@ -45,12 +44,12 @@ describe("the sweeper", () => {
     const alive = await runningWithHeartbeatAgo(1);
     const sweeps = await Promise.all([1, 2, 3].map(() => sweepConversations(db, { lifecycles: {}, staleAfterMs: 20_000, enqueue: async () => {} })));
     expect(sweeps.flatMap((s) => s.interrupted)).toEqual([stale.id]);
-    const [row] = await db.select().from(conversations).where(eq(conversations.id, stale.id));
+    const row = await getConversationRow(db, stale.id);
     expect(row).toMatchObject({ status: "failed", error: "interrupted", outcome: "failed" });
     const events = (await listEvents(db, stale.id)).map((e) => e.event);
     expect(events.filter((e) => e.kind === "error")).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ kind: "status", status: "failed", reason: "interrupted" });
-    const [other] = await db.select().from(conversations).where(eq(conversations.id, alive.id));
+    const other = await getConversationRow(db, alive.id);
     expect(other?.status).toBe("running");
   });
 
@@ -61,8 +60,8 @@ describe("the sweeper", () => {
       const fresh = await insertConversation(db, userId);
       const withJob = await insertConversation(db, userId);
       await enqueueAgentRun(queue, withJob.id, 60);
-      await db.update(conversations).set({ updatedAt: sql`now() - interval '10 minutes'` }).where(eq(conversations.status, "queued"));
-      await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, fresh.id));
+      await setUpdatedAgo(db, { status: "queued" }, 10 * 60);
+      await setUpdatedAgo(db, { id: fresh.id }, 0);
       const sent: string[] = [];
       const report = await sweepConversations(db, { lifecycles: {}, staleAfterMs: 20_000, requeueAfterMs: 60_000, enqueue: async (id) => void sent.push(id) });
       expect(report.requeued).toEqual([orphan.id]);
@@ -115,10 +114,7 @@ describe.runIf(testDbKind() === "postgres")("a worker killed mid-run (Postgres, 
     return w;
   }
 
-  async function status(id: string) {
-    const [row] = await tdb.handle.db.select().from(conversations).where(eq(conversations.id, id));
-    return row;
-  }
+  const status = (id: string) => getConversationRow(tdb.handle.db, id);
 
   it("after a restart the conversation is failed (interrupted), not stuck running; new runs work", async () => {
     const db = tdb.handle.db;

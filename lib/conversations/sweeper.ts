@@ -1,11 +1,10 @@
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations } from "@/db/schema";
 import { log } from "@/lib/log";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import type { RunEnqueuer } from "./enqueue";
-import { appendEventLocked, lockConversationRow } from "./events";
+import { appendEventLocked } from "./events";
 import { abortLifecycle } from "./abort-lifecycle";
+import { isRunStillStale, jobQueueExists, listQueuedWithoutJob, listStaleRuns, lockConversationRow } from "./queries";
 import type { RunLifecycles } from "./run-lifecycle";
 import { activeStatuses, applyTransition } from "./status";
 
@@ -34,16 +33,13 @@ const INTERRUPTED = "interrupted";
  * Times are compared on the database clock, the same clock heartbeats are written with.
  */
 export async function sweepConversations(db: Database, opts: SweepOptions): Promise<SweepReport> {
-  const staleBefore = sql`now() - make_interval(secs => ${opts.staleAfterMs / 1000})`;
-  const stale = and(inArray(conversations.status, ["starting", "running"]), or(isNull(conversations.heartbeatAt), lt(conversations.heartbeatAt, staleBefore)));
-  const candidates = await db.select({ id: conversations.id }).from(conversations).where(stale).limit(100);
+  const candidates = await listStaleRuns(db, opts.staleAfterMs);
   const interrupted: string[] = [];
   for (const { id } of candidates) {
     const ended = await db.transaction(async (tx) => {
       const row = await lockConversationRow(tx, id);
       if (!row || !activeStatuses.includes(row.status)) return null;
-      const [still] = await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, id), stale));
-      if (!still) return null;
+      if (!(await isRunStillStale(tx, id, opts.staleAfterMs))) return null;
       await appendEventLocked(tx, id, { kind: "error", message: "The run was interrupted: its worker stopped responding (crashed or was killed)." });
       await appendEventLocked(tx, id, { kind: "result", outcome: "failed", summary: "The run was interrupted.", changedFiles: [] });
       return applyTransition(tx, row, "failed", { reason: INTERRUPTED, patch: { outcome: "failed", error: INTERRUPTED, summary: "The run was interrupted." } });
@@ -65,21 +61,8 @@ export async function sweepConversations(db: Database, opts: SweepOptions): Prom
 async function requeueOrphans(db: Database, opts: SweepOptions): Promise<string[]> {
   const requeued: string[] = [];
   // Until the queue has started once, its schema does not exist and no job can be missing.
-  const [queue] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('pgboss.job') is not null as ok`));
-  if (!queue?.ok) return requeued;
-  const requeueBefore = sql`now() - make_interval(secs => ${(opts.requeueAfterMs ?? 120_000) / 1000})`;
-  // pg-boss's own table tells whether a run is already waiting or working for the conversation.
-  const orphans = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.status, "queued"),
-        lt(conversations.updatedAt, requeueBefore),
-        sql`not exists (select 1 from pgboss.job j where j.name = 'agent.run' and j.data->>'conversationId' = ${conversations.id}::text and j.state in ('created', 'retry', 'active'))`,
-      ),
-    )
-    .limit(100);
+  if (!(await jobQueueExists(db))) return requeued;
+  const orphans = await listQueuedWithoutJob(db, opts.requeueAfterMs ?? 120_000);
   for (const { id } of orphans) {
     try {
       await opts.enqueue(id);
@@ -111,9 +94,4 @@ export function startSweeper(db: Database, opts: SweepOptions & { everyMs: numbe
       await current;
     },
   };
-}
-
-/** drizzle's execute() returns rows directly on postgres.js and as `{ rows }` on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }

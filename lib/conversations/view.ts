@@ -1,9 +1,8 @@
 import type { Database } from "@/db/client";
 import type { Conversation, ConversationStatus, ConversationTrigger } from "@/db/schema";
-import { getChanges } from "./changes";
 import type { StoredTimelineEvent } from "./event-types";
 import { listEvents } from "./events";
-import { getConversation } from "./queries";
+import { getChanges, getConversation } from "./queries";
 
 /** What the conversation page needs, serialisable for its client island. */
 export interface ConversationView {

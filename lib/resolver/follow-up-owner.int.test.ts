@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
-import { conversations, users } from "@/db/schema";
 import { createRuntime } from "@/lib/agent/runtime";
 import { listEvents } from "@/lib/conversations/events";
+import { getConversationRow, listConversationRows } from "@/lib/conversations/testing/queries";
 import { createSecret } from "@/lib/secrets/queries";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
+import { getUserByUsername } from "./testing/queries";
 
 /**
  * Issue 13, "One owner per run": user B's `@openhands` on user A's running conversation starts B's
@@ -59,16 +59,16 @@ describe("a follow-up from another user on a running conversation", () => {
     });
 
     await h.api("nora", "POST", `/projects/${pid}/issues/${iid}/notes`, { body: "@openhands and also this" });
-    const [nora] = await h.t.handle.db.select().from(users).where(eq(users.username, "nora"));
+    const nora = await getUserByUsername(h.t.handle.db, "nora");
     const second = await waitFor("B's own conversation", async () => {
-      const [row] = await h.t.handle.db.select().from(conversations).where(and(eq(conversations.issueIid, iid), eq(conversations.userId, nora!.id)));
+      const [row] = await listConversationRows(h.t.handle.db, { issueIid: iid, userId: nora!.id });
       return row;
     });
     expect(second.id).not.toBe(first.id);
     expect(first.userId).toBe(h.users.alice!.linked!.userId);
 
     const done = async (id: string) => {
-      const [row] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, id));
+      const row = await getConversationRow(h.t.handle.db, id);
       return row && ["finished", "failed"].includes(row.status) ? row : null;
     };
     await waitFor("both runs to end", async () => (await done(first.id)) && (await done(second.id)), 40_000);

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
-import { gitlabCommentPosts, type Conversation } from "@/db/schema";
-import { appendEventLocked, lockConversationRow } from "@/lib/conversations/events";
+import type { Conversation } from "@/db/schema";
+import { appendEventLocked } from "@/lib/conversations/events";
+import { lockConversationRow } from "@/lib/conversations/queries";
 import { applyTransition, isTerminal } from "@/lib/conversations/status";
 import { awardEmojiOnNote } from "@/lib/gitlab/notes";
 import { log } from "@/lib/log";
@@ -11,7 +12,7 @@ import { conversationUrl, type ResolverConfig } from "./config";
 import { postingIdentity } from "./identity";
 import { markerKey } from "./markers";
 import { postCommentOnce } from "./post-comment";
-import { recordOutcome } from "./start-conversation";
+import { claimCommentPost, recordOutcome } from "./queries";
 import type { IssueNoteTrigger, MergeRequestNoteTrigger } from "./trigger-types";
 
 /**
@@ -42,13 +43,9 @@ export async function appendFollowUp(db: Database, config: ResolverConfig, input
   const text = `@${trigger.author.username} wrote:\n\n${trigger.request || "(an empty mention)"}`;
   const target = commentTargetOf(conversation);
   const requeued = await db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(gitlabCommentPosts)
-      .values({ key, markerKey: key, projectId: target.projectId, noteableType: target.type, noteableIid: target.iid, conversationId: conversation.id, deliveryId: input.deliveryId })
-      .onConflictDoNothing({ target: gitlabCommentPosts.key })
-      .returning({ id: gitlabCommentPosts.id });
+    const claimed = await claimCommentPost(tx, { key, markerKey: key, projectId: target.projectId, noteableType: target.type, noteableIid: target.iid, conversationId: conversation.id, deliveryId: input.deliveryId });
     let requeue = false;
-    if (claimed.length > 0) {
+    if (claimed) {
       const row = await lockConversationRow(tx, conversation.id);
       if (!row) throw new Error(`conversation ${conversation.id} vanished`);
       await appendEventLocked(tx, row.id, { kind: "user_message", text });

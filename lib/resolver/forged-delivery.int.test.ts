@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { POST } from "@/app/api/gitlab/webhook/route";
-import { conversations, webhookDeliveries } from "@/db/schema";
+import { listConversationRows } from "@/lib/conversations/testing/queries";
 import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import type { TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { labelAddedEvent } from "./testing/payloads";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
+import { listDeliveryRows } from "./testing/queries";
 
 /**
  * A webhook body is only as trusted as the installation whose secret signed it. Someone holding one
@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 const notes = (iid: number) => h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
-const conversationsOf = async (iid: number) => (await h.t.handle.db.select().from(conversations).where(eq(conversations.projectId, pid))).filter((c) => c.issueIid === iid);
+const conversationsOf = async (iid: number) => (await listConversationRows(h.t.handle.db, { projectId: pid })).filter((c) => c.issueIid === iid);
 
 /** The body GitLab sent for a note (deep-copied, so the test can alter it). */
 async function recordedNoteBody(noteId: number): Promise<{ body: Json; event: string }> {
@@ -79,7 +79,7 @@ async function deliver(inst: TestInstallation, body: Json, event: string) {
   const res = await POST(deliveryRequest(body, { token: inst.secret, event, idempotencyKey: key }));
   expect(res.status).toBe(202);
   return waitFor("delivery outcome", async () => {
-    const [row] = await h.t.handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, key));
+    const [row] = await listDeliveryRows(h.t.handle.db, { idempotencyKey: key });
     return row && row.outcome !== "pending" ? row : null;
   });
 }

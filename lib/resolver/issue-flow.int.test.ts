@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { conversations, webhookDeliveries } from "@/db/schema";
+import { getConversationRow, listConversationRows } from "@/lib/conversations/testing/queries";
 import { APP_URL, startHarness, waitFor, type Harness } from "./testing/harness";
+import { listDeliveryRows } from "./testing/queries";
 
 /**
  * The issue flow end to end: GitLab (the sandbox) delivers real webhooks to the real route handler,
@@ -86,7 +86,7 @@ describe("issue labelled openhands", () => {
     expect(final.body).toContain("hello.txt");
     // The final comment is the run's last GitLab call; the terminal status is recorded just after.
     const row = await waitFor("the conversation to finish", async () => {
-      const [r] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conv.id));
+      const r = await getConversationRow(h.t.handle.db, conv.id);
       return r?.status === "finished" ? r : null;
     });
     expect(row).toMatchObject({ status: "finished", trigger: "issue", mergeRequestUrl: mrs[0]!.web_url, pushedBranch: branch });
@@ -142,7 +142,7 @@ describe("issue comment starting with @openhands", () => {
     await waitFor("the run to start", async () => (await h.conversationFor({ projectId: pid, issueIid: iid }))?.status === "running");
     await comment(iid, "@openhands create file followup.txt with content later");
     const second = await waitFor("the follow-up's MR", async () => (await mergeRequestsFor(`openhands/issue-${iid}-follow-up`))[0], 40_000);
-    const rows = await h.t.handle.db.select().from(conversations).where(eq(conversations.issueIid, iid));
+    const rows = await listConversationRows(h.t.handle.db, { issueIid: iid });
     expect(rows.filter((c) => c.projectId === pid)).toHaveLength(1);
     const all = await notes(iid);
     expect(all.filter((n) => n.body.includes("<!-- openhands-agent followup/"))).toHaveLength(1);
@@ -167,7 +167,7 @@ describe("GitLab refusing the push", () => {
       const branches = await h.api<{ name: string }[]>("alice", "GET", `/projects/${pid}/repository/branches`);
       expect(branches.map((b) => b.name)).not.toContain(branch);
       const row = await waitFor("the conversation to end", async () => {
-        const [r] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conv.id));
+        const r = await getConversationRow(h.t.handle.db, conv.id);
         return r && r.status !== "running" && r.status !== "starting" ? r : null;
       });
       expect(row.pushedBranch).toBeNull();
@@ -184,7 +184,7 @@ describe("who may trigger", () => {
     await comment(iid, "@openhands create file g.txt", "gary");
     await comment(iid, "@openhands please, create file g.txt", "gary");
     await waitFor("both deliveries refused", async () => {
-      const rows = await h.t.handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.outcome, "refused"));
+      const rows = await listDeliveryRows(h.t.handle.db, { outcome: "refused" });
       return rows.filter((r) => (r.payload as { issue?: { iid: number } }).issue?.iid === iid).length === 2;
     });
     const refusals = (await notes(iid)).filter((n) => n.body.includes("openhands-agent refusal/"));

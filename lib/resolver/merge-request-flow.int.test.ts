@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "@/lib/conversations/events";
-import { eq } from "drizzle-orm";
-import { conversations, webhookDeliveries } from "@/db/schema";
+import { listConversationRows } from "@/lib/conversations/testing/queries";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
+import { listDeliveryRows } from "./testing/queries";
 
 /**
  * The merge request flow end to end: an `@openhands` comment on an MR (general or inline) gets its
@@ -110,7 +110,7 @@ describe("@openhands on a merge request", () => {
   }, 60_000);
 
   it("a second @openhands while the MR's conversation is running is added to it, not a new conversation", async () => {
-    const mrConversations = async () => (await h.t.handle.db.select().from(conversations).where(eq(conversations.projectId, pid))).filter((c) => c.mergeRequestIid === mrIid);
+    const mrConversations = async () => (await listConversationRows(h.t.handle.db, { projectId: pid })).filter((c) => c.mergeRequestIid === mrIid);
     const before = (await mrConversations()).length;
     const first = await h.api<{ id: number }>("alice", "POST", `/projects/${pid}/merge_requests/${mrIid}/notes`, { body: "@openhands sleep 3" });
     const conv = await waitFor("the conversation", async () => (await mrConversations()).find((c) => c.noteId === first.id));
@@ -121,7 +121,7 @@ describe("@openhands on a merge request", () => {
     const ack = await waitFor("the follow-up reply", async () => (await threadOf(second.id))?.notes.find((n) => n.body.includes("<!-- openhands-agent followup/")));
     expect(ack.body).toContain(`/conversations/${conv.id}`);
     const delivery = await waitFor("the follow-up delivery", async () => {
-      const rows = await h.t.handle.db.select().from(webhookDeliveries);
+      const rows = await listDeliveryRows(h.t.handle.db);
       return rows.find((r) => (r.payload as { object_attributes?: { id?: number } } | null)?.object_attributes?.id === second.id && r.outcome !== "pending");
     });
     expect(delivery).toMatchObject({ outcome: "triggered", conversationId: conv.id });

@@ -1,11 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabConnections, users } from "@/db/schema";
 import { NeedsReauthError } from "@/lib/gitlab/errors";
 import { ACCESS_LEVEL, accessLevelName, getEffectiveAccessLevel } from "@/lib/gitlab/members";
 import type { ResolverConfig } from "./config";
 import type { RefusalReason } from "./comments";
 import { botIdentity, userIdentity, type IdentityOptions } from "./identity";
+import { findLinkedUser } from "./queries";
 
 /**
  * Who may start the agent (product.md §4): someone with at least Developer access to the project
@@ -28,19 +27,6 @@ export type PermissionResult =
 /** The refusal reply's wording needs the app's URL for the "sign in" kinds. */
 export function refusalReason(kind: RefusalKind, appUrl: string): RefusalReason {
   return kind.kind === "access" ? kind : { kind: kind.kind, appUrl };
-}
-
-const normalized = (url: string): string => url.trim().replace(/\/+$/, "").toLowerCase();
-
-/** The app user for a GitLab identity on this instance, or null. */
-export async function findLinkedUser(db: Database, baseUrl: string, gitlabUserId: number): Promise<(LinkedUser & { connectionStatus: string | null }) | null> {
-  const [row] = await db
-    .select({ userId: users.id, gitlabUserId: users.gitlabUserId, username: users.username, connectionStatus: gitlabConnections.status })
-    .from(users)
-    .leftJoin(gitlabConnections, eq(gitlabConnections.userId, users.id))
-    .where(and(eq(users.gitlabUserId, gitlabUserId), sql`lower(rtrim(${users.gitlabBaseUrl}, '/')) = ${normalized(baseUrl)}`))
-    .limit(1);
-  return row ?? null;
 }
 
 export async function checkTriggerPermission(

@@ -1,12 +1,12 @@
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabCommentPosts, type NoteableType } from "@/db/schema";
+import type { NoteableType } from "@/db/schema";
 import type { GitLabApi } from "@/lib/gitlab/client";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { createNote, listRecentNotes, replyToDiscussion, type Noteable } from "@/lib/gitlab/notes";
 import { log } from "@/lib/log";
 import { shapeRedactor, type RedactedText } from "@/lib/redaction";
 import { hasMarker, withMarker } from "./markers";
+import { countCommentAttempt, ensureCommentPost, getCommentPost, markCommentPosted } from "./queries";
 
 /**
  * Posts a comment AT MOST ONCE per key, however often the job that posts it is retried.
@@ -76,28 +76,18 @@ async function send(api: GitLabApi, target: CommentTarget, body: RedactedText): 
   return (await createNote(api, target, body)).id;
 }
 
-async function markPosted(db: Database, key: string, noteId: number | null): Promise<void> {
-  await db
-    .update(gitlabCommentPosts)
-    .set({ state: "posted", noteId, postedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(gitlabCommentPosts.key, key));
-}
-
 export async function postCommentOnce(db: Database, api: GitLabApi, input: PostCommentInput, opts: { retryDelayMs?: number } = {}): Promise<PostedComment> {
   const markerKey = input.markerKey ?? input.key;
-  await db
-    .insert(gitlabCommentPosts)
-    .values({
-      key: input.key,
-      markerKey,
-      projectId: input.target.projectId,
-      noteableType: noteableTypeOf(input.target),
-      noteableIid: input.target.iid,
-      conversationId: input.conversationId ?? null,
-      deliveryId: input.deliveryId ?? null,
-    })
-    .onConflictDoNothing({ target: gitlabCommentPosts.key });
-  const [row] = await db.select().from(gitlabCommentPosts).where(eq(gitlabCommentPosts.key, input.key)).limit(1);
+  await ensureCommentPost(db, {
+    key: input.key,
+    markerKey,
+    projectId: input.target.projectId,
+    noteableType: noteableTypeOf(input.target),
+    noteableIid: input.target.iid,
+    conversationId: input.conversationId ?? null,
+    deliveryId: input.deliveryId ?? null,
+  });
+  const row = await getCommentPost(db, input.key);
   if (!row) throw new Error(`comment post ${input.key} vanished`);
   if (row.state === "posted") return { noteId: row.noteId, reused: true };
 
@@ -109,17 +99,14 @@ export async function postCommentOnce(db: Database, api: GitLabApi, input: PostC
     if (mustCheck) {
       const existing = await findMarked(api, input.target, row.markerKey);
       if (existing !== null) {
-        await markPosted(db, input.key, existing);
+        await markCommentPosted(db, input.key, existing);
         return { noteId: existing, reused: true };
       }
     }
-    await db
-      .update(gitlabCommentPosts)
-      .set({ attempts: sql`${gitlabCommentPosts.attempts} + 1`, updatedAt: sql`now()` })
-      .where(eq(gitlabCommentPosts.key, input.key));
+    await countCommentAttempt(db, input.key);
     try {
       const noteId = await send(api, input.target, body);
-      await markPosted(db, input.key, noteId);
+      await markCommentPosted(db, input.key, noteId);
       return { noteId, reused: false };
     } catch (err) {
       if (!isAmbiguous(err) || attempt + 1 >= MAX_ATTEMPTS) throw err;

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, webhookDeliveries, webhookInstallations, type Conversation, type WebhookDelivery } from "@/db/schema";
+import type { Conversation, WebhookDelivery } from "@/db/schema";
 import { eventKindForHeader, parseWebhookEvent } from "@/lib/gitlab/webhook-events";
 import { log } from "@/lib/log";
 import { acknowledgeAndRun } from "./acknowledge";
@@ -8,8 +7,9 @@ import type { ResolverConfig } from "./config";
 import { acknowledgeFollowUp, appendFollowUp } from "./follow-up";
 import { botIdentity } from "./identity";
 import { checkTriggerPermission } from "./permissions";
+import { findActiveConversation, findConversationIdByTriggerKey, getConversationById, getDelivery, getInstallation, recordOutcome } from "./queries";
 import { replyWithRefusal } from "./refusal";
-import { findActiveConversation, recordOutcome, startTriggeredConversation } from "./start-conversation";
+import { startTriggeredConversation } from "./start-conversation";
 import { processAutoReview } from "./review/auto";
 import { decide, type AutoReviewCandidate, type Trigger } from "./triggers";
 import { confirmTrigger, scopeRefusal } from "./verify-delivery";
@@ -30,11 +30,6 @@ export type ProcessResult = { outcome: WebhookDelivery["outcome"]; reason: strin
 
 const result = (d: Pick<WebhookDelivery, "outcome" | "reason" | "conversationId">): ProcessResult => ({ outcome: d.outcome, reason: d.reason, conversationId: d.conversationId });
 
-async function loadDelivery(db: Database, id: string): Promise<WebhookDelivery | null> {
-  const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(1);
-  return row ?? null;
-}
-
 /** Re-derives the trigger from the stored payload (the same decision the receiver made). */
 function triggerOf(delivery: WebhookDelivery): { trigger: Trigger } | { ignore: string } | { review: AutoReviewCandidate } {
   const kind = eventKindForHeader(delivery.event);
@@ -52,7 +47,7 @@ function noteTargetOf(trigger: Trigger) {
 }
 
 export async function processDelivery(db: Database, config: ResolverConfig, deliveryId: string, opts: ProcessOptions): Promise<ProcessResult> {
-  const delivery = await loadDelivery(db, deliveryId);
+  const delivery = await getDelivery(db, deliveryId);
   if (!delivery) return { outcome: "failed", reason: "delivery not found", conversationId: null };
   if (delivery.outcome !== "pending" && delivery.outcome !== "triggered") return result(delivery);
 
@@ -61,9 +56,7 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     await recordOutcome(db, delivery.id, "ignored", derived.ignore);
     return { outcome: "ignored", reason: derived.ignore, conversationId: null };
   }
-  const [installation] = delivery.installationId
-    ? await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, delivery.installationId)).limit(1)
-    : [];
+  const installation = delivery.installationId ? await getInstallation(db, delivery.installationId) : null;
   if (!installation) {
     await recordOutcome(db, delivery.id, "ignored", "the webhook installation was removed");
     return { outcome: "ignored", reason: "the webhook installation was removed", conversationId: null };
@@ -119,7 +112,7 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
   }
 
   // The same trigger delivered again (a project hook and a group hook): one conversation.
-  const [same] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, trigger.triggerKey)).limit(1);
+  const same = await findConversationIdByTriggerKey(db, trigger.triggerKey);
   if (same) {
     const reason = `duplicate: already handled by conversation ${same.id}`;
     log.info("duplicate trigger", { deliveryId: delivery.id, conversationId: same.id, key: trigger.triggerKey });
@@ -177,7 +170,7 @@ async function resume(
   ctx: { baseUrl: string; eventUuid: string | null },
   opts: ProcessOptions,
 ): Promise<ProcessResult> {
-  const [conversation] = await db.select().from(conversations).where(eq(conversations.id, delivery.conversationId ?? "")).limit(1);
+  const conversation = await getConversationById(db, delivery.conversationId ?? "");
   if (!conversation) return result(delivery);
   // A label trigger's key is replaced by its label event's once confirmed, and a label delivery is
   // `triggered` only for the conversation it started, so that conversation is always its own.
@@ -191,7 +184,7 @@ async function resume(
 
 /** The job's last attempt failed: say so on the delivery row, where "why didn't it respond?" is answered. */
 export async function recordProcessingFailure(db: Database, deliveryId: string, err: unknown): Promise<void> {
-  const delivery = await loadDelivery(db, deliveryId);
+  const delivery = await getDelivery(db, deliveryId);
   if (!delivery || delivery.outcome !== "pending") return;
   const message = err instanceof Error ? err.message : String(err);
   await recordOutcome(db, deliveryId, "failed", `processing failed: ${message}`);

@@ -1,6 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabCommentPosts } from "@/db/schema";
 import { log } from "@/lib/log";
 import { shapeRedactor } from "@/lib/redaction";
 import { refusalBody } from "./comments";
@@ -9,6 +7,7 @@ import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity }
 import { markerKey } from "./markers";
 import { refusalReason, type RefusalKind } from "./permissions";
 import { postCommentOnce, type CommentTarget } from "./post-comment";
+import { claimRefusalPost, releaseRefusalClaim } from "./queries";
 
 /**
  * The one polite reply to someone who may not trigger the agent (product.md §4 ★: silence reads as
@@ -31,25 +30,8 @@ export type RefusalOutcome = "posted" | "rate_limited" | "no_identity";
 
 async function claim(db: Database, key: string, input: RefusalInput, windowHours: number): Promise<boolean> {
   const mk = markerKey("refusal", input.deliveryId);
-  const claimed = await db
-    .insert(gitlabCommentPosts)
-    .values({ key, markerKey: mk, projectId: input.target.projectId, noteableType: input.target.type, noteableIid: input.target.iid, deliveryId: input.deliveryId })
-    .onConflictDoUpdate({
-      target: gitlabCommentPosts.key,
-      set: { markerKey: mk, deliveryId: input.deliveryId, state: "pending", attempts: 0, noteId: null, postedAt: null, updatedAt: sql`now()` },
-      // Re-claimable once the last reply is older than the window, or when a claim was abandoned
-      // (pending for an hour: its delivery gave up without posting).
-      setWhere: sql`(${gitlabCommentPosts.state} = 'posted' and ${gitlabCommentPosts.postedAt} < now() - make_interval(hours => ${windowHours}::int))
-        or (${gitlabCommentPosts.state} = 'pending' and ${gitlabCommentPosts.updatedAt} < now() - interval '1 hour' and ${gitlabCommentPosts.deliveryId} is distinct from ${input.deliveryId}::uuid)`,
-    })
-    .returning({ id: gitlabCommentPosts.id });
-  if (claimed.length > 0) return true;
-  const [mine] = await db
-    .select({ id: gitlabCommentPosts.id })
-    .from(gitlabCommentPosts)
-    .where(and(eq(gitlabCommentPosts.key, key), eq(gitlabCommentPosts.deliveryId, input.deliveryId)))
-    .limit(1);
-  return mine !== undefined;
+  // Re-claimable once the last reply is older than the window, or when a claim was abandoned (see claimRefusalPost).
+  return claimRefusalPost(db, { key, markerKey: mk, projectId: input.target.projectId, noteableType: input.target.type, noteableIid: input.target.iid, deliveryId: input.deliveryId }, windowHours);
 }
 
 async function replyIdentity(db: Database, config: Pick<ResolverConfig, "botToken" | "oauth">, input: RefusalInput): Promise<PostingIdentity | null> {
@@ -72,7 +54,7 @@ export async function replyWithRefusal(db: Database, config: ResolverConfig, inp
   if (!identity) {
     // Nobody can write on GitLab for us: release the claim so a later attempt (after someone signs
     // in, or a bot token is configured) may still explain.
-    await db.delete(gitlabCommentPosts).where(and(eq(gitlabCommentPosts.key, key), eq(gitlabCommentPosts.deliveryId, input.deliveryId), eq(gitlabCommentPosts.state, "pending")));
+    await releaseRefusalClaim(db, key, input.deliveryId);
     return "no_identity";
   }
   const body = shapeRedactor.text(refusalBody(input.author.username, refusalReason(input.refusal, config.appUrl)));

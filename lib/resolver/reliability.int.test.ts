@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { shapeRedactor } from "@/lib/redaction";
-import { conversations, gitlabCommentPosts, webhookDeliveries } from "@/db/schema";
+import { listConversationRows } from "@/lib/conversations/testing/queries";
 import { gitlabApiWithHeaders } from "@/lib/gitlab/traced-client";
 import { marker } from "./markers";
 import { postCommentOnce } from "./post-comment";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
+import { insertCommentPost, listDeliveryRows } from "./testing/queries";
 
 /**
  * What makes or breaks the integration in practice: GitLab redelivers, fires project and group
@@ -46,7 +46,7 @@ afterAll(async () => {
 const notes = (pid: number, iid: number) => h.api<Note[]>("alice", "GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
 const count = (all: Note[], key: string) => all.filter((n) => n.body.includes(`<!-- openhands-agent ${key}`)).length;
 const conversationsOf = async (pid: number, iid: number) =>
-  (await h.t.handle.db.select().from(conversations).where(eq(conversations.projectId, pid))).filter((c) => c.issueIid === iid);
+  (await listConversationRows(h.t.handle.db, { projectId: pid })).filter((c) => c.issueIid === iid);
 
 async function finished(pid: number, iid: number): Promise<string> {
   const conv = await waitFor("conversation", async () => (await conversationsOf(pid, iid))[0]);
@@ -95,10 +95,10 @@ describe("duplicates", () => {
     expect(deliveries).toHaveLength(2);
     expect(new Set(deliveries.map((d) => d.installationId)).size).toBe(2);
     await waitFor("both deliveries processed", async () => {
-      const rows = await h.t.handle.db.select().from(webhookDeliveries);
+      const rows = await listDeliveryRows(h.t.handle.db);
       return rows.filter((r) => deliveries.some((d) => d.id === r.id)).every((r) => r.outcome !== "pending");
     });
-    const outcomes = (await h.t.handle.db.select().from(webhookDeliveries)).filter((r) => deliveries.some((d) => d.id === r.id)).map((r) => r.outcome).sort();
+    const outcomes = (await listDeliveryRows(h.t.handle.db)).filter((r) => deliveries.some((d) => d.id === r.id)).map((r) => r.outcome).sort();
     expect(outcomes).toEqual(["ignored", "triggered"]);
     expect(await conversationsOf(pid, iid)).toHaveLength(1);
     const all = await notes(pid, iid);
@@ -174,7 +174,7 @@ describe("comments are idempotent under retries", () => {
     const { iid } = await h.api<{ iid: number }>("alice", "POST", `/projects/${pid}/issues`, { title: "Crash after post" });
     // An earlier attempt posted the comment, then the worker died before recording it.
     const landed = await h.api<{ id: number }>("alice", "POST", `/projects/${pid}/issues/${iid}/notes`, { body: `I'm on it\n\n${marker("ack/crash-test")}` });
-    await h.t.handle.db.insert(gitlabCommentPosts).values({ key: "ack/crash-test", markerKey: "ack/crash-test", projectId: pid, noteableType: "issue", noteableIid: iid, attempts: 1 });
+    await insertCommentPost(h.t.handle.db, { key: "ack/crash-test", markerKey: "ack/crash-test", projectId: pid, noteableType: "issue", noteableIid: iid, attempts: 1 });
 
     const api = gitlabApiWithHeaders({ baseUrl: h.gl.sandbox.url, token: h.users.alice!.token, headers: {} });
     const target = { type: "issue" as const, projectId: pid, iid };

@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, webhookDeliveries, type Conversation, type DeliveryOutcome } from "@/db/schema";
-import { appendEventLocked, lockConversationRow } from "@/lib/conversations/events";
+import type { Conversation } from "@/db/schema";
+import { appendEventLocked } from "@/lib/conversations/events";
+import { lockConversationRow } from "@/lib/conversations/queries";
 import { issueBranchName } from "./branch-name";
+import { getConversationByTriggerKey, insertConversationOnce, recordOutcome } from "./queries";
 import type { Trigger } from "./trigger-types";
 
 /**
@@ -12,20 +13,6 @@ import type { Trigger } from "./trigger-types";
  * duplicate of the winner. The insert, the comment as the conversation's first message and the
  * delivery's outcome are one transaction: a retried job finds either all of it or none of it.
  */
-
-export async function recordOutcome(
-  db: Pick<Database, "update">,
-  deliveryId: string,
-  outcome: Exclude<DeliveryOutcome, "pending">,
-  reason: string | null,
-  conversationId: string | null = null,
-): Promise<void> {
-  await db
-    .update(webhookDeliveries)
-    // An ignored delivery keeps no payload (issue 13): it is stranger-written text nothing will read again.
-    .set({ outcome, reason: reason?.slice(0, 500) ?? null, conversationId, processedAt: sql`now()`, ...(outcome === "ignored" ? { payload: null } : {}) })
-    .where(eq(webhookDeliveries.id, deliveryId));
-}
 
 export interface NewTriggeredConversation {
   deliveryId: string;
@@ -70,13 +57,9 @@ function firstMessage(trigger: Trigger): string | null {
 
 export async function startTriggeredConversation(db: Database, input: NewTriggeredConversation): Promise<StartResult> {
   return db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(conversations)
-      .values(rowFor(input.trigger, input.ownerUserId))
-      .onConflictDoNothing({ target: conversations.triggerKey })
-      .returning();
+    const created = await insertConversationOnce(tx, rowFor(input.trigger, input.ownerUserId));
     if (!created) {
-      const [existing] = await tx.select().from(conversations).where(eq(conversations.triggerKey, input.trigger.triggerKey)).limit(1);
+      const existing = await getConversationByTriggerKey(tx, input.trigger.triggerKey);
       if (!existing) throw new Error(`trigger ${input.trigger.triggerKey} conflicted but no conversation has it`);
       await recordOutcome(tx, input.deliveryId, "ignored", `duplicate: this ${describeTrigger(input.trigger)} is already handled by conversation ${existing.id}`, existing.id);
       return { created: false as const, conversation: existing };
@@ -100,26 +83,4 @@ export function describeTrigger(trigger: Trigger): string {
     case "mr_note":
       return `comment ${trigger.noteId} on merge request !${trigger.mergeRequestIid}`;
   }
-}
-
-/** The conversation still working on the same issue or MR, if any (for follow-ups); with `ownerUserId`, only one that user owns. */
-export async function findActiveConversation(db: Database, trigger: Trigger, ownerUserId?: string): Promise<Conversation | null> {
-  const target =
-    trigger.kind === "mr_note"
-      ? and(eq(conversations.trigger, "merge_request"), eq(conversations.mergeRequestIid, trigger.mergeRequestIid))
-      : and(eq(conversations.trigger, "issue"), eq(conversations.issueIid, trigger.issueIid));
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.projectId, trigger.projectId),
-        target,
-        inArray(conversations.status, ["queued", "starting", "running"]),
-        ownerUserId === undefined ? undefined : eq(conversations.userId, ownerUserId),
-      ),
-    )
-    .orderBy(desc(conversations.createdAt))
-    .limit(1);
-  return row ?? null;
 }

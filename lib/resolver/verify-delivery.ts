@@ -11,7 +11,7 @@ import { getProject } from "@/lib/gitlab/projects";
 import { log } from "@/lib/log";
 import type { ResolverConfig } from "./config";
 import { botIdentity, userIdentity, type IdentityOptions, type PostingIdentity } from "./identity";
-import { findLinkedUser } from "./permissions";
+import { findLinkedUser } from "./queries";
 import { labelTriggerKey, TRIGGER_LABEL, type IssueLabelTrigger, type Trigger } from "./trigger-types";
 
 /**

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
-import { conversations } from "@/db/schema";
 import { listEvents } from "@/lib/conversations/events";
+import { getConversationRow } from "@/lib/conversations/testing/queries";
 import { waitFor, type Harness } from "@/lib/resolver/testing/harness";
 
 /**
@@ -23,7 +22,7 @@ export function gitlabFlow(h: Harness, user: string, projectId: number) {
       waitFor(`final comment on #${iid}`, async () => (await notes(iid)).find((n) => n.body.includes(`<!-- openhands-agent final/${conversationId}/`)), 90_000),
     settled: (conversationId: string) =>
       waitFor("the conversation to end", async () => {
-        const [row] = await h.t.handle.db.select().from(conversations).where(eq(conversations.id, conversationId));
+        const row = await getConversationRow(h.t.handle.db, conversationId);
         return row && ["finished", "failed", "cancelled"].includes(row.status) ? row : null;
       }),
     timeline: async (conversationId: string) => (await listEvents(h.t.handle.db, conversationId, 0, 1000)).map((e) => e.event),

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { conversations, users, webhookInstallations, type WebhookDelivery, type WebhookInstallation } from "@/db/schema";
-import { appendEventLocked, lockConversationRow } from "@/lib/conversations/events";
+import type { WebhookDelivery, WebhookInstallation } from "@/db/schema";
+import { appendEventLocked } from "@/lib/conversations/events";
+import { lockConversationRow } from "@/lib/conversations/queries";
 import { withGitLab } from "@/lib/gitlab/client";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { parseOne } from "@/lib/gitlab/paging";
@@ -11,7 +11,7 @@ import { log } from "@/lib/log";
 import type { ResolverConfig } from "../config";
 import { userIdentity } from "../identity";
 import { checkTriggerPermission } from "../permissions";
-import { recordOutcome } from "../start-conversation";
+import { findActiveMergeRequestRun, findConversationIdByTriggerKey, getConversationById, getReviewOwner, insertConversationOnce, listAutoReviewInstallations, recordOutcome } from "../queries";
 import type { AutoReviewCandidate } from "../trigger-types";
 import { outsideScope, scopeRefusal } from "../verify-delivery";
 import { AUTO_REVIEW_REQUEST } from "./mode";
@@ -39,10 +39,7 @@ const lower = (s: string): string => s.trim().replace(/^\/+|\/+$/g, "").toLowerC
 
 /** The installation (project, or a group above it) whose owner turned auto-review on, if any. */
 export async function autoReviewSetting(db: Database, baseUrl: string, project: { id: number; path: string }): Promise<WebhookInstallation | null> {
-  const rows = await db
-    .select()
-    .from(webhookInstallations)
-    .where(and(sql`lower(rtrim(${webhookInstallations.baseUrl}, '/')) = ${lower(baseUrl)}`, isNotNull(webhookInstallations.autoReviewBy)));
+  const rows = await listAutoReviewInstallations(db, lower(baseUrl));
   const path = lower(project.path);
   const matches = rows.filter((r) => (r.resourceType === "project" ? r.resourceId === project.id : path.startsWith(`${lower(r.resourcePath)}/`)));
   // The nearest setting wins: the project's own, then the deepest group.
@@ -67,7 +64,7 @@ export async function processAutoReview(
 ): Promise<AutoReviewResult> {
   if (delivery.outcome === "triggered" && delivery.conversationId) {
     // A retried job: the conversation exists; make sure its run is queued (enqueueRun is idempotent).
-    const [conv] = await db.select().from(conversations).where(eq(conversations.id, delivery.conversationId)).limit(1);
+    const conv = await getConversationById(db, delivery.conversationId);
     if (conv?.status === "queued") await config.enqueueRun(conv.id);
     return { outcome: "triggered", reason: delivery.reason, conversationId: delivery.conversationId };
   }
@@ -76,7 +73,7 @@ export async function processAutoReview(
   const setting = await autoReviewSetting(db, installation.baseUrl, { id: candidate.projectId, path: candidate.projectPath });
   if (!setting?.autoReviewBy) return done(db, delivery.id, "ignored", `automatic review is off for ${candidate.projectPath} (Settings › Integrations)`);
 
-  const [owner] = await db.select({ id: users.id, gitlabUserId: users.gitlabUserId, username: users.username }).from(users).where(eq(users.id, setting.autoReviewBy)).limit(1);
+  const owner = await getReviewOwner(db, setting.autoReviewBy);
   if (!owner) return done(db, delivery.id, "ignored", "the owner who turned automatic review on no longer exists");
   let projectPath: string;
   let mr: z.infer<typeof mrSchema>;
@@ -96,41 +93,26 @@ export async function processAutoReview(
   const permission = await checkTriggerPermission(db, config, { ...ctx, projectId: candidate.projectId, author: { gitlabUserId: owner.gitlabUserId, username: owner.username } });
   if (!permission.allowed) return done(db, delivery.id, "ignored", `automatic review is on, but ${permission.reason}`);
 
-  const [same] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, candidate.triggerKey)).limit(1);
+  const same = await findConversationIdByTriggerKey(db, candidate.triggerKey);
   if (same) {
     await recordOutcome(db, delivery.id, "ignored", `duplicate: this commit is already reviewed by conversation ${same.id}`, same.id);
     return { outcome: "ignored", reason: "duplicate", conversationId: same.id };
   }
-  const [active] = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.projectId, candidate.projectId),
-        eq(conversations.trigger, "merge_request"),
-        eq(conversations.mergeRequestIid, candidate.mergeRequestIid),
-        inArray(conversations.status, ["queued", "starting", "running"]),
-      ),
-    )
-    .limit(1);
+  const active = await findActiveMergeRequestRun(db, candidate.projectId, candidate.mergeRequestIid);
   if (active) return done(db, delivery.id, "ignored", `a run is already in progress on !${mr.iid} (conversation ${active.id})`);
 
   const reason = `automatic review of merge request !${mr.iid} (${candidate.why === "opened" ? "opened" : "marked ready"})`;
   const created = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(conversations)
-      .values({
-        userId: owner.id,
-        projectId: candidate.projectId,
-        projectPath,
-        triggerKey: candidate.triggerKey,
-        trigger: "merge_request",
-        branch: mr.source_branch,
-        title: `!${mr.iid} ${mr.title}`.slice(0, 200),
-        mergeRequestIid: mr.iid,
-      })
-      .onConflictDoNothing({ target: conversations.triggerKey })
-      .returning();
+    const row = await insertConversationOnce(tx, {
+      userId: owner.id,
+      projectId: candidate.projectId,
+      projectPath,
+      triggerKey: candidate.triggerKey,
+      trigger: "merge_request",
+      branch: mr.source_branch,
+      title: `!${mr.iid} ${mr.title}`.slice(0, 200),
+      mergeRequestIid: mr.iid,
+    });
     if (!row) return null;
     await lockConversationRow(tx, row.id);
     await appendEventLocked(tx, row.id, { kind: "user_message", text: AUTO_REVIEW_REQUEST });

@@ -1,6 +1,5 @@
-import { and, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { webhookDeliveries, webhookInstallations, type Conversation } from "@/db/schema";
+import type { Conversation } from "@/db/schema";
 import { appendEvent } from "@/lib/conversations/events";
 import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { getAccessToken } from "@/lib/gitlab/tokens";
@@ -12,6 +11,7 @@ import { conversationUrl, resolverConfig, type ResolverConfig } from "../config"
 import { botIdentity, userIdentity, type PostingIdentity } from "../identity";
 import { markerKey } from "../markers";
 import { postCommentOnce } from "../post-comment";
+import { findInstallerOf } from "../queries";
 import { markTrigger, type Verdict } from "./trigger-reaction";
 
 /** What every lifecycle step needs: the configuration and a way to write on GitLab. */
@@ -23,17 +23,6 @@ export interface LifecycleEnv {
 export async function lifecycleEnv(conversation: Conversation): Promise<LifecycleEnv> {
   const config = await resolverConfig();
   return { config, url: conversationUrl(config, conversation.id) };
-}
-
-/** The installer of the webhook that delivered this conversation's trigger: the last resort to post. */
-async function installerOf(db: Database, conversationId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ installedBy: webhookInstallations.installedBy })
-    .from(webhookDeliveries)
-    .innerJoin(webhookInstallations, eq(webhookInstallations.id, webhookDeliveries.installationId))
-    .where(and(eq(webhookDeliveries.conversationId, conversationId), isNotNull(webhookInstallations.installedBy)))
-    .limit(1);
-  return row?.installedBy ?? null;
 }
 
 /**
@@ -49,7 +38,7 @@ export async function lifecycleIdentity(ctx: { db: Database; conversation: Conve
   });
   if (bot) return bot;
   if (ctx.token) return { api: gitlabApiWithHeaders({ baseUrl: ctx.baseUrl, token: ctx.token, headers: {} }), kind: "user", gitlabUserId: null };
-  for (const userId of [ctx.conversation.userId, await installerOf(ctx.db, ctx.conversation.id)]) {
+  for (const userId of [ctx.conversation.userId, await findInstallerOf(ctx.db, ctx.conversation.id)]) {
     if (!userId) continue;
     try {
       return await userIdentity(ctx.db, config, userId, null, opts);

@@ -1,11 +1,10 @@
-import { eq } from "drizzle-orm";
-import { users } from "@/db/schema";
 import type { AgentResult } from "@/lib/agent/types";
 import type { RunContext } from "@/lib/conversations/run-lifecycle";
 import { log } from "@/lib/log";
 import { commentTargetOf } from "../acknowledge";
 import { mergeRequestReplyBody } from "../comments";
 import { postCommentOnce } from "../post-comment";
+import { getGitLabUserId } from "../queries";
 import { parseReview } from "../review/findings";
 import { publishReview } from "../review/publish";
 import { finalKey, lifecycleIdentity, postFinal, type LifecycleEnv } from "./common";
@@ -17,11 +16,6 @@ import { markTrigger } from "./trigger-reaction";
  * (review/publish.ts). Nothing is pushed. When the review came from a comment, a short reply in the
  * comment's thread points at the summary (every triggered run ends with a comment in its thread).
  */
-async function ownerGitLabId(ctx: RunContext): Promise<number | null> {
-  const [row] = await ctx.db.select({ id: users.gitlabUserId }).from(users).where(eq(users.id, ctx.conversation.userId)).limit(1);
-  return row?.id ?? null;
-}
-
 export async function finishReview(
   ctx: RunContext,
   env: LifecycleEnv,
@@ -35,7 +29,7 @@ export async function finishReview(
     const identity = await lifecycleIdentity(ctx, env.config);
     if (!identity) throw new Error("no GitLab account can post the review");
     // A user identity posts as the conversation's owner (lifecycleIdentity), whose GitLab id the users row holds.
-    const authorId = identity.gitlabUserId ?? (await ownerGitLabId(ctx));
+    const authorId = identity.gitlabUserId ?? (await getGitLabUserId(ctx.db, ctx.conversation.userId));
     const report = await publishReview(identity.api, { projectId: conv.projectId, iid }, parsed, { conversationUrl: env.url, discarded: result.committedSha !== null, authorId, redactor: ctx.redactor });
     const inline = report.posted.length + report.alreadyPosted.length;
     const summary = `Review posted on !${iid}: ${inline} inline comment(s)${report.outsideDiff.length > 0 ? `, ${report.outsideDiff.length} finding(s) outside the diff in the summary` : ""}${parsed.kind === "invalid" ? `; the findings could not be read (${parsed.reason})` : ""}.`;

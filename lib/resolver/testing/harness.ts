@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { POST } from "@/app/api/gitlab/webhook/route";
-import { conversations, webhookDeliveries, type Conversation, type WebhookDelivery } from "@/db/schema";
+import type { Conversation, WebhookDelivery } from "@/db/schema";
 import { createScriptedRuntime } from "@/lib/agent/scripted-runtime";
 import { queueEnqueuer } from "@/lib/conversations/enqueue";
 import type { RunDeps } from "@/lib/conversations/run";
 import { Semaphore } from "@/lib/conversations/semaphore";
+import { listConversationRows } from "@/lib/conversations/testing/queries";
 import { connectUser, type ConnectedUser } from "@/lib/gitlab/testing/connected-user";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
 import { createAgentRunHandler } from "@/lib/jobs/handlers/agent-run";
@@ -20,6 +20,7 @@ import { createTestInstallation, installProcessGlobals, type TestInstallation } 
 import type { SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import { setResolverConfig, type ResolverConfig } from "../config";
 import { runLifecycles } from "../run-lifecycle";
+import { listDeliveryRows } from "./queries";
 
 /**
  * Everything the GitLab flows need, wired the way production wires it, in one process:
@@ -148,10 +149,10 @@ export async function startHarness(seed: SeedInput, opts: { link: string[] }): P
     },
     async deliveriesFor(match) {
       const keys = new Set(gl.sandbox.deliveries().filter((d) => match(d.request_body as Record<string, unknown>)).map((d) => d.idempotency_key));
-      return (await t.handle.db.select().from(webhookDeliveries)).filter((r) => keys.has(r.idempotencyKey));
+      return (await listDeliveryRows(t.handle.db)).filter((r) => keys.has(r.idempotencyKey));
     },
     async conversationFor(where) {
-      const rows = await t.handle.db.select().from(conversations).where(eq(conversations.projectId, where.projectId));
+      const rows = await listConversationRows(t.handle.db, { projectId: where.projectId });
       return rows.find((c) => (where.issueIid !== undefined ? c.issueIid === where.issueIid : c.mergeRequestIid === where.mergeRequestIid)) ?? null;
     },
     async close() {

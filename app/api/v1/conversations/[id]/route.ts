@@ -3,7 +3,7 @@ import { conversationResource } from "@/lib/cloud-api/schemas";
 import { jsonResponse } from "@/lib/cloud-api/request";
 import { presentConversation } from "@/lib/cloud-api/present";
 import { requireApiConversation } from "@/lib/cloud-api/conversation-access";
-import { getChanges } from "@/lib/conversations/changes";
+import { getChanges } from "@/lib/conversations/queries";
 import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";

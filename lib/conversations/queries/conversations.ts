@@ -2,6 +2,10 @@ import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { conversations, type Conversation, type ConversationStatus, type ConversationTrigger } from "@/db/schema";
 
+/** A transaction handle is a Database as far as our queries are concerned. */
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type DbOrTx = Database | Tx;
+
 export interface NewConversationInput {
   userId: string;
   projectId: number;
@@ -35,6 +39,16 @@ export async function getConversation(db: Database, { id, userId }: { id: string
   return row ?? null;
 }
 
+/**
+ * `SELECT … FOR UPDATE` on the conversation; null when it does not exist. Not scoped by owner: the
+ * lock is taken by the writers of a conversation (the run, the worker, the resolver), and the ones a
+ * user drives (cancel) compare the owner on the locked row.
+ */
+export async function lockConversationRow(tx: DbOrTx, conversationId: string) {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for("update").limit(1);
+  return row ?? null;
+}
+
 export interface ListConversationsInput {
   userId: string;
   status?: ConversationStatus;
@@ -64,6 +78,23 @@ export async function listConversations(db: Database, input: ListConversationsIn
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/*
+ * What publishing records on the row. The caller has loaded the conversation for its owner
+ * (publish.ts), so these address it by id alone.
+ */
+
+export async function setWorkBranch(db: Database, conversationId: string, workBranch: string): Promise<void> {
+  await db.update(conversations).set({ workBranch }).where(eq(conversations.id, conversationId));
+}
+
+export async function setPushedBranch(db: Database, conversationId: string, pushedBranch: string): Promise<void> {
+  await db.update(conversations).set({ pushedBranch, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+}
+
+export async function setMergeRequestUrl(db: Database, conversationId: string, mergeRequestUrl: string): Promise<void> {
+  await db.update(conversations).set({ mergeRequestUrl, updatedAt: new Date() }).where(eq(conversations.id, conversationId));
 }
 
 function encodeCursor(c: Conversation): string {
