@@ -5,6 +5,7 @@ import { appendEvent, listEvents } from "./events";
 import { subscribe } from "./notifications";
 import { InvalidTransitionError, transitionStatus } from "./status";
 import { conversationEventStream, resumeSeq } from "./stream";
+import { finalizeRun } from "./finalize";
 import { insertConversation, insertUser, readSse } from "./testing/fixtures";
 
 let tdb: TestDatabase;
@@ -151,5 +152,17 @@ describe("the SSE stream", () => {
     const msgs = [];
     for await (const m of readSse(conversationEventStream({ handle: tdb.handle, conversationId: c.id, afterSeq: 0 }))) msgs.push(m);
     expect(msgs.map((m) => m.event ?? "message")).toEqual(["message", "end"]);
+  });
+
+  it("records a run that failed before building its prompt (no user message can come after it)", async () => {
+    const c = await insertConversation(db, userId);
+    await transitionStatus(db, c.id, "starting");
+    await transitionStatus(db, c.id, "running");
+    const enqueued: string[] = [];
+    const row = await finalizeRun(db, c.id, { status: "failed", reason: "clone failed", lastUserSeq: Number.MAX_SAFE_INTEGER, patch: { error: "clone failed" } }, async (id) => {
+      enqueued.push(id);
+    });
+    expect(row?.status).toBe("failed");
+    expect(enqueued).toEqual([]);
   });
 });

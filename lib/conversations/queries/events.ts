@@ -55,7 +55,13 @@ export async function listEventRowsOfKinds(db: Database, conversationId: string,
 }
 
 /** Whether a user message newer than `afterSeq` exists (a follow-up that arrived during a run). */
+const INT4_MAX = 2_147_483_647;
+
 export async function hasUserMessageAfter(db: DbOrTx, conversationId: string, afterSeq: number): Promise<boolean> {
+  // `seq` is a 4-byte integer: a run that failed before building its prompt passes "after everything"
+  // (Number.MAX_SAFE_INTEGER), which Postgres would reject as out of range and roll back the failed
+  // status with it. Nothing can come after the largest int4, so answer without asking.
+  if (afterSeq >= INT4_MAX) return false;
   const rows = await db
     .select({ seq: conversationEvents.seq })
     .from(conversationEvents)
