@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
+import { upsertGitLabUser } from "@/lib/users/queries";
 import { AppError } from "@/lib/http/app-error";
 import { createApiKey, deleteApiKey, listApiKeys, revokeApiKey, apiKeyStatus } from "./keys";
 import { authenticateApiKey, bearerToken, LAST_USED_RESOLUTION_MS } from "./authenticate";

@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
 import type { User } from "@/db/schema";
-import { getUserById } from "@/lib/users/get-user";
+import { getUserById } from "@/lib/users/queries";
 import { auth } from "./config";
 
 /**
