@@ -7,6 +7,11 @@ import type { SweptTrigger } from "./recovery-triggers";
  * Queries on webhook_installations. A row belongs to a GitLab resource, not to a user: two owners of
  * one group share it, which is what keeps the hook single. Every write names the row it expects, so
  * a status check racing an install never overwrites the newer result.
+ * No user owns a row, so owner scoping is the callers': they touch a row only for a resource the
+ * user's GitLab token can see (status, recent deliveries) or manage (install, reinstall, auto-review),
+ * checked live on GitLab; recovery acts as the user who installed the hook.
+ *
+ * Also the reads of webhook_deliveries and conversations that installing and recovering need.
  */
 
 export interface ResourceRef {
