@@ -16,6 +16,6 @@ export async function findUserByUsername(db: Database, username: string): Promis
 /** A user row as a first sign-in creates it (without the connection). */
 export async function insertUser(db: Database, values: { gitlabBaseUrl: string; gitlabUserId: number; username: string; name: string }): Promise<{ id: string }> {
   const [user] = await db.insert(users).values(values).returning({ id: users.id });
-  if (!user) throw new Error("connectUser: insert returned no row");
+  if (!user) throw new Error("user insert returned no row");
   return user;
 }
