@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
+import { pingDatabase } from "@/db/ping";
 import type { JobQueue } from "@/lib/jobs/queue";
 
 export interface HealthReport {
@@ -27,7 +27,7 @@ export async function checkHealth(getDb: () => Promise<DbHandle>, getQueue: () =
   let queue: HealthReport["queue"] = "ok";
   try {
     const handle = await withTimeout(getDb(), "database");
-    await withTimeout(handle.db.execute(sql`select 1`), "database");
+    await withTimeout(pingDatabase(handle.db), "database");
   } catch (err) {
     db = "down";
     errors.db = err instanceof Error ? err.message : String(err);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
+import { upsertGitLabUser } from "@/lib/users/queries";
 import { AppError } from "@/lib/http/app-error";
 import { createApiKey, deleteApiKey, listApiKeys, revokeApiKey, apiKeyStatus } from "./keys";
 import { authenticateApiKey, bearerToken, LAST_USED_RESOLUTION_MS } from "./authenticate";
+import { rawApiKeyRows } from "./testing/queries";
 
 let testDb: TestDatabase;
 let db: Database;
@@ -36,7 +36,7 @@ describe("API keys", () => {
     expect(token.startsWith(key.prefix)).toBe(true);
     expect(key.prefix).toHaveLength(12);
     // The table holds no plaintext: no column of any row contains the key or its random part.
-    const rows = await db.execute(sql`select * from api_keys`);
+    const rows = await rawApiKeyRows(db);
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(4));

@@ -1,8 +1,8 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { apiKeys, users, type ApiKey, type User } from "@/db/schema";
+import type { ApiKey, User } from "@/db/schema";
 import { AppError } from "@/lib/http/app-error";
 import { API_KEY_PREFIX, apiKeyStatus, hashApiKey } from "./keys";
+import { findApiKeyByHash, touchApiKeyLastUsed } from "./queries";
 
 /** `last_used_at` is written at most this often per key, so a busy script does not turn every read into a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
@@ -42,12 +42,7 @@ export async function authenticateApiKey(db: Database, token: string, now = new 
   if (token.length > MAX_KEY_LENGTH || !token.startsWith(API_KEY_PREFIX) || !KEY_SHAPE.test(token)) {
     throw unauthorized("invalid_api_key", "This is not a valid API key. Keys start with `ohk_`; copy the whole key.");
   }
-  const [row] = await db
-    .select({ key: apiKeys, user: users })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, hashApiKey(token)))
-    .limit(1);
+  const row = await findApiKeyByHash(db, hashApiKey(token));
   if (!row) throw unauthorized("invalid_api_key", "This API key is not valid. Check that you copied it completely, or create a new one.");
   const status = apiKeyStatus(row.key, now);
   if (status === "revoked") throw unauthorized("api_key_revoked", `The API key "${row.key.name}" was revoked. Create a new one in Settings › API Keys.`);
@@ -63,9 +58,6 @@ export async function authenticateApiKey(db: Database, token: string, now = new 
 async function touchLastUsed(db: Database, key: ApiKey, now: Date): Promise<void> {
   if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
   const threshold = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: now })
-    .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, threshold))));
+  await touchApiKeyLastUsed(db, key.id, now, threshold);
   key.lastUsedAt = now;
 }

@@ -1,8 +1,8 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { apiKeys, type ApiKey } from "@/db/schema";
+import type { ApiKey } from "@/db/schema";
 import { generateToken, sha256Hex, tokenPrefixForDisplay } from "@/lib/crypto";
+import { deleteApiKeyRow, getApiKey, insertApiKey, listApiKeyRows, markApiKeyRevoked } from "./queries";
 
 /** Every Cloud API key starts with this, so a leaked one is found by grep and secret scanners. */
 export const API_KEY_PREFIX = "ohk_";
@@ -68,24 +68,20 @@ export async function createApiKey(
   now = new Date(),
 ): Promise<{ key: ApiKeySummary; token: string }> {
   const token = generateToken(API_KEY_PREFIX);
-  const [row] = await db
-    .insert(apiKeys)
-    .values({
-      userId: input.userId,
-      name: input.name,
-      prefix: tokenPrefixForDisplay(token, DISPLAY_PREFIX_LENGTH),
-      keyHash: hashApiKey(token),
-      createdAt: now,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * DAY_MS) : null,
-    })
-    .returning();
-  if (!row) throw new Error("api key insert returned no row");
+  const row = await insertApiKey(db, {
+    userId: input.userId,
+    name: input.name,
+    prefix: tokenPrefixForDisplay(token, DISPLAY_PREFIX_LENGTH),
+    keyHash: hashApiKey(token),
+    createdAt: now,
+    expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * DAY_MS) : null,
+  });
   return { key: summarize(row, now), token };
 }
 
 /** The user's keys, newest first, revoked and expired ones included so the history stays visible. */
 export async function listApiKeys(db: Database, userId: string, now = new Date()): Promise<ApiKeySummary[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  const rows = await listApiKeyRows(db, userId);
   return rows.map((r) => summarize(r, now));
 }
 
@@ -95,14 +91,10 @@ export async function listApiKeys(db: Database, userId: string, now = new Date()
  */
 export async function revokeApiKey(db: Database, input: { id: string; userId: string }, now = new Date()): Promise<ApiKeySummary | null> {
   if (!z.uuid().safeParse(input.id).success) return null;
-  const owned = and(eq(apiKeys.id, input.id), eq(apiKeys.userId, input.userId));
-  const [updated] = await db
-    .update(apiKeys)
-    .set({ revokedAt: now })
-    .where(and(owned, isNull(apiKeys.revokedAt)))
-    .returning();
+  const owned = { id: input.id, userId: input.userId };
+  const updated = await markApiKeyRevoked(db, owned, now);
   if (updated) return summarize(updated, now);
-  const [existing] = await db.select().from(apiKeys).where(owned).limit(1);
+  const existing = await getApiKey(db, owned);
   return existing ? summarize(existing, now) : null;
 }
 
@@ -113,8 +105,8 @@ export async function revokeApiKey(db: Database, input: { id: string; userId: st
  */
 export async function deleteApiKey(db: Database, input: { id: string; userId: string }, now = new Date()): Promise<ApiKeySummary | null> {
   if (!z.uuid().safeParse(input.id).success) return null;
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, input.id), eq(apiKeys.userId, input.userId))).limit(1);
+  const row = await getApiKey(db, { id: input.id, userId: input.userId });
   if (!row || summarize(row, now).status === "active") return null;
-  await db.delete(apiKeys).where(and(eq(apiKeys.id, row.id), eq(apiKeys.userId, input.userId)));
+  await deleteApiKeyRow(db, { id: row.id, userId: input.userId });
   return summarize(row, now);
 }

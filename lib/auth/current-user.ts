@@ -1,7 +1,7 @@
 import { cache } from "react";
 import { getDb } from "@/db";
 import type { User } from "@/db/schema";
-import { getUserById } from "@/lib/users/get-user";
+import { getUserById } from "@/lib/users/queries";
 import { auth } from "./config";
 
 /**

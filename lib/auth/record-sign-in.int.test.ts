@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { gitlabConnections, users } from "@/db/schema";
+import { dumpDatabase } from "@/db/testing/dump";
 import { createCipherKit } from "@/lib/crypto";
+import { getConnection } from "@/lib/gitlab/queries";
+import { setConnectionExpiry } from "@/lib/gitlab/testing/queries";
 import { getAccessToken } from "@/lib/gitlab/tokens";
 import { oauthLogin } from "@/lib/gitlab/testing/oauth-login";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { dumpDatabase } from "@/lib/testing/dump-database";
+import { listUsers } from "@/lib/users/testing/queries";
 import { recordSignIn } from "./record-sign-in";
 
 // What the next-auth jwt callback does on sign-in, fed with a real GitLab (sandbox) OAuth exchange
@@ -38,10 +39,10 @@ describe("recording a GitLab sign-in", () => {
     expect(user.avatarUrl).toEqual(expect.any(String));
 
     // A refresh rotates both tokens; the new pair must not leak either.
-    await db.update(gitlabConnections).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(gitlabConnections.userId, user.id));
+    await setConnectionExpiry(db, user.id, new Date(Date.now() - 1000));
     const refreshed = await getAccessToken(db, user.id, { oauth: gl.oauth, cipher });
     expect(refreshed).not.toBe(login.accessToken);
-    const [row] = await db.select().from(gitlabConnections).where(eq(gitlabConnections.userId, user.id));
+    const row = await getConnection(db, user.id);
     const newRefresh = cipher.decrypt(row!.refreshTokenEnc!, `gitlab_connections:${user.id}:refresh_token`);
 
     const { text, tables } = await dumpDatabase(db);
@@ -51,12 +52,12 @@ describe("recording a GitLab sign-in", () => {
       expect(token).toBeTruthy();
       expect(text.includes(token!), "a token was found in plaintext").toBe(false);
     }
-    expect((await db.select().from(users)).length).toBe(1);
+    expect((await listUsers(db)).length).toBe(1);
   });
 
   it("refuses a profile that is not GitLab's shape, storing nothing", async () => {
     const db = tdb.handle.db;
     await expect(recordSignIn(db, { baseUrl: gl.oauth.baseUrl, profile: { id: "x" }, account: { access_token: "t" } }, { cipher })).rejects.toThrow();
-    expect((await db.select().from(users)).length).toBe(1);
+    expect((await listUsers(db)).length).toBe(1);
   });
 });

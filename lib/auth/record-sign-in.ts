@@ -4,7 +4,7 @@ import type { User } from "@/db/schema";
 import type { CipherKit } from "@/lib/crypto";
 import { GITLAB_SCOPES } from "@/lib/gitlab/settings";
 import { saveConnection } from "@/lib/gitlab/tokens";
-import { upsertGitLabUser } from "@/lib/users/upsert-gitlab-user";
+import { upsertGitLabUser } from "@/lib/users/queries";
 
 /** The GitLab profile next-auth hands over (GET /api/v4/user), parsed: it comes from outside. */
 export const gitlabProfile = z.object({

@@ -4,7 +4,7 @@ import type { DbHandle } from "@/db/client";
 import { secrets, type User } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { getUserById } from "@/lib/users/get-user";
+import { getUserById } from "@/lib/users/queries";
 import { appendEvent, listEvents } from "./events";
 import { getConversation } from "./queries";
 import { transitionStatus } from "./status";

@@ -9,7 +9,7 @@ import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
 import { Redactor, runSecrets } from "@/lib/redaction";
 import { getAgentSecrets } from "@/lib/secrets/queries";
-import { getUserById } from "@/lib/users/get-user";
+import { getUserById } from "@/lib/users/queries";
 import { applyChanges, carriesSecret, changedBetween, diffBetween, headSha, SECRET_NOT_KEPT } from "./changes";
 import { clearChanges, getChanges, saveChanges } from "./queries";
 import { AGENT_AUTHOR } from "./agent-author";

@@ -3,7 +3,8 @@ import { Gitlab } from "@gitbeaker/rest";
 import type { Database } from "@/db/client";
 import { GitLabError, NeedsReauthError, isGitLabTransportError, toGitLabError } from "./errors";
 import { singleAttemptRequesterFn } from "./requester";
-import { getAccessToken, getGitLabCredentials, markNeedsReauth, sameGitLab, type GetAccessTokenOptions, type OAuthConfigSource } from "./tokens";
+import { markNeedsReauth } from "./queries";
+import { getAccessToken, getGitLabCredentials, sameGitLab, type GetAccessTokenOptions, type OAuthConfigSource } from "./tokens";
 
 /** The gitbeaker client type everything in lib/gitlab takes (snake_case bodies, camelize off). */
 export type GitLabApi = InstanceType<typeof Gitlab<false>>;

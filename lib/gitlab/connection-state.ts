@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { getConnectionSummary } from "@/lib/gitlab/tokens";
+import { getConnectionSummary } from "@/lib/gitlab/queries";
 import { withUserGitLab } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
 import { gitlabOAuthConfig } from "@/lib/gitlab/settings";

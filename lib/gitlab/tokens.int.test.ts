@@ -1,21 +1,21 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openDatabase, type Database, type DbHandle } from "@/db/client";
-import * as schema from "@/db/schema";
-import { gitlabConnections } from "@/db/schema";
+import type { Database } from "@/db/client";
+import { dumpDatabase } from "@/db/testing/dump";
+import { openSecondHandle } from "@/db/testing/second-handle";
 import { createCipherKit } from "@/lib/crypto";
 import { createTestDatabase, testDbKind, type TestDatabase } from "@/lib/testing/db";
 import { spawnTsx } from "@/lib/testing/processes";
 import { gitlabForUser, withUserGitLab } from "./client";
 import { NeedsReauthError } from "./errors";
 import { refreshAccessToken, RefreshRejectedError } from "./oauth";
-import { getAccessToken, getConnectionSummary, saveConnection } from "./tokens";
+import { findUserByUsername } from "@/lib/users/testing/queries";
+import { getConnection, getConnectionSummary } from "./queries";
+import { getAccessToken, saveConnection } from "./tokens";
 import { connectUser } from "./testing/connected-user";
 import { fetchCurrentUser } from "./testing/oauth-login";
-import { dumpDatabase } from "@/lib/testing/dump-database";
+import { setConnectionExpiry } from "./testing/queries";
 import { startSandboxFixture, type SandboxFixture } from "./testing/sandbox-fixture";
 
 const cipherKey = crypto.randomBytes(32).toString("base64");
@@ -41,16 +41,6 @@ afterAll(async () => {
   await tdb?.close();
 });
 
-async function openSecondHandle(handle: DbHandle): Promise<{ db: Database; close(): Promise<void> }> {
-  if (handle.kind === "postgres") {
-    const other = await openDatabase({ url: handle.url, max: 5 });
-    return { db: other.db, close: () => other.close() };
-  }
-  // PGlite is one in-process database: a second drizzle instance over it is a separate caller as far
-  // as our in-process coalescing goes, so the row-lock path still runs for both.
-  return { db: drizzle(handle.pglite, { schema }) as unknown as Database, close: async () => {} };
-}
-
 /** Every token the sandbox issued to us, for the plaintext search at the end. */
 const issued = new Set<string>();
 
@@ -61,11 +51,11 @@ async function connect(username: string) {
 }
 
 async function expireInDb(userId: string): Promise<void> {
-  await db.update(gitlabConnections).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(gitlabConnections.userId, userId));
+  await setConnectionExpiry(db, userId, new Date(Date.now() - 60_000));
 }
 
 async function connectionRow(userId: string) {
-  const [row] = await db.select().from(gitlabConnections).where(eq(gitlabConnections.userId, userId));
+  const row = await getConnection(db, userId);
   if (!row) throw new Error("no connection row");
   return row;
 }
@@ -80,7 +70,7 @@ describe("getAccessToken", () => {
   });
 
   it("never sends a token to a GitLab other than the one that issued it", async () => {
-    const [eve] = await db.select().from(schema.users).where(eq(schema.users.username, "eve"));
+    const eve = await findUserByUsername(db, "eve");
     const elsewhere = { ...gl.oauth, baseUrl: "https://gitlab.elsewhere.example" };
     await gl.resetStats();
     const err = await gitlabForUser(db, eve!.id, elsewhere, { cipher }).catch((e: unknown) => e);
@@ -205,7 +195,7 @@ describe("tokens at rest", () => {
   it("stores no token in plaintext anywhere in the database after sign-in and a refresh", async () => {
     const tokens = new Set<string>(issued);
     for (const username of people) {
-      const [user] = await db.select().from(schema.users).where(eq(schema.users.username, username));
+      const user = await findUserByUsername(db, username);
       if (!user) continue;
       const row = await connectionRow(user.id);
       tokens.add(cipher.decrypt(row.accessTokenEnc, `gitlab_connections:${user.id}:access_token`));
@@ -223,7 +213,7 @@ describe("tokens at rest", () => {
   });
 
   it("binds ciphertexts to their user and column", async () => {
-    const [ada] = await db.select().from(schema.users).where(eq(schema.users.username, "ada"));
+    const ada = await findUserByUsername(db, "ada");
     const row = await connectionRow(ada!.id);
     expect(() => cipher.decrypt(row.accessTokenEnc, `gitlab_connections:${ada!.id}:refresh_token`)).toThrow();
     expect(() => cipher.decrypt(row.accessTokenEnc, `gitlab_connections:${crypto.randomUUID()}:access_token`)).toThrow();

@@ -1,10 +1,10 @@
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabConnections, type ConnectionStatus, type GitlabConnection } from "@/db/schema";
+import type { GitlabConnection } from "@/db/schema";
 import { appCipher, type CipherKit } from "@/lib/crypto";
 import { log } from "@/lib/log";
 import { GitLabError, NeedsReauthError } from "./errors";
 import { RefreshRejectedError, refreshAccessToken, type GitLabOAuthConfig } from "./oauth";
+import { getConnection, lockConnection, markConnectionNeedsReauth, saveRefreshedConnection, upsertConnection } from "./queries";
 
 /**
  * The one place GitLab tokens come from. Refresh tokens are single-use: whoever refreshes second
@@ -46,16 +46,6 @@ export interface GetAccessTokenOptions extends CipherOption {
   fetch?: typeof fetch;
 }
 
-export interface ConnectionSummary {
-  id: string;
-  baseUrl: string;
-  username: string;
-  gitlabUserId: number;
-  status: ConnectionStatus;
-  scopes: string[];
-  expiresAt: Date | null;
-}
-
 const aad = (userId: string, column: "access_token" | "refresh_token") => `gitlab_connections:${userId}:${column}`;
 const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, "").toLowerCase();
 
@@ -85,43 +75,8 @@ export async function saveConnection(db: Database, input: SaveConnectionInput, o
     lastError: null,
     updatedAt: new Date(),
   };
-  const [row] = await db
-    .insert(gitlabConnections)
-    .values({ userId: input.userId, ...values })
-    // A new sign-in replaces the pair; bumping the generation tells holders of the old pair.
-    .onConflictDoUpdate({ target: gitlabConnections.userId, set: { ...values, refreshGeneration: sql`${gitlabConnections.refreshGeneration} + 1` } })
-    .returning({ id: gitlabConnections.id });
-  if (!row) throw new Error("saveConnection: upsert returned no row");
-  return row;
-}
-
-export async function getConnectionSummary(db: Database, userId: string): Promise<ConnectionSummary | null> {
-  const [row] = await db
-    .select({
-      id: gitlabConnections.id,
-      baseUrl: gitlabConnections.baseUrl,
-      username: gitlabConnections.username,
-      gitlabUserId: gitlabConnections.gitlabUserId,
-      status: gitlabConnections.status,
-      scopes: gitlabConnections.scopes,
-      expiresAt: gitlabConnections.expiresAt,
-    })
-    .from(gitlabConnections)
-    .where(eq(gitlabConnections.userId, userId))
-    .limit(1);
-  if (!row) return null;
-  return { ...row, scopes: row.scopes.split(/\s+/).filter(Boolean) };
-}
-
-/** Marks the user's connection as needing re-authorisation; returns its id, or null when there is none. */
-export async function markNeedsReauth(db: Database, userId: string, reason: string): Promise<string | null> {
-  const rows = await db
-    .update(gitlabConnections)
-    .set({ status: "needs_reauth", lastError: reason, updatedAt: new Date() })
-    .where(eq(gitlabConnections.userId, userId))
-    .returning({ id: gitlabConnections.id });
-  if (rows[0]) log.warn("gitlab connection needs re-authorisation", { connectionId: rows[0].id, reason });
-  return rows[0]?.id ?? null;
+  // A new sign-in replaces the pair and bumps the generation (see upsertConnection).
+  return upsertConnection(db, input.userId, values);
 }
 
 function isFresh(row: Pick<GitlabConnection, "expiresAt">, marginSeconds: number, now: number): boolean {
@@ -151,7 +106,7 @@ export async function getGitLabCredentials(db: Database, userId: string, opts: G
   const cipher = opts.cipher ?? appCipher();
   const marginSeconds = opts.marginSeconds ?? 300;
   // Fast path: no lock, no transaction.
-  const [row] = await db.select().from(gitlabConnections).where(eq(gitlabConnections.userId, userId)).limit(1);
+  const row = await getConnection(db, userId);
   if (!row) throw new NeedsReauthError(null, "GitLab is not connected");
   if (row.status === "needs_reauth") throw reauthFor(row);
   const credentials = (token: string): GitLabCredentials => ({ token, baseUrl: row.baseUrl, connectionId: row.id });
@@ -174,14 +129,14 @@ type LockedOutcome = { token: string } | { reauth: NeedsReauthError };
 async function refreshUnderLock(db: Database, connectionId: string, userId: string, cipher: CipherKit, marginSeconds: number, opts: GetAccessTokenOptions): Promise<string> {
   const outcome = await db.transaction(async (tx): Promise<LockedOutcome> => {
     // Blocks while another transaction refreshes this connection; afterwards we see its result.
-    const [row] = await tx.select().from(gitlabConnections).where(eq(gitlabConnections.id, connectionId)).for("update");
+    const row = await lockConnection(tx, connectionId);
     if (!row) return { reauth: new NeedsReauthError(null, "GitLab is not connected") };
     if (row.status === "needs_reauth") return { reauth: reauthFor(row) };
     const current = cipher.decrypt(row.accessTokenEnc, aad(userId, "access_token"));
     if (current !== opts.rejectedToken && isFresh(row, marginSeconds, Date.now())) return { token: current };
 
     const markAndFail = async (reason: string): Promise<LockedOutcome> => {
-      await tx.update(gitlabConnections).set({ status: "needs_reauth", lastError: reason, updatedAt: new Date() }).where(eq(gitlabConnections.id, row.id));
+      await markConnectionNeedsReauth(tx, row.id, reason);
       log.warn("gitlab connection needs re-authorisation", { connectionId: row.id, reason });
       return { reauth: new NeedsReauthError(row.id, reason) };
     };
@@ -207,20 +162,14 @@ async function refreshUnderLock(db: Database, connectionId: string, userId: stri
       }
       throw err;
     }
-    await tx
-      .update(gitlabConnections)
-      .set({
-        accessTokenEnc: cipher.encrypt(tokens.accessToken, aad(userId, "access_token")),
-        refreshTokenEnc: cipher.encrypt(tokens.refreshToken, aad(userId, "refresh_token")),
-        // Measured from before the request, so we err on the early side.
-        expiresAt: tokens.expiresInSeconds === null ? null : new Date(startedAt + tokens.expiresInSeconds * 1000),
-        ...(tokens.scopes ? { scopes: tokens.scopes.join(" ") } : {}),
-        refreshGeneration: row.refreshGeneration + 1,
-        lastRefreshedAt: new Date(),
-        lastError: null,
-        updatedAt: new Date(),
-      })
-      .where(eq(gitlabConnections.id, row.id));
+    await saveRefreshedConnection(tx, row.id, {
+      accessTokenEnc: cipher.encrypt(tokens.accessToken, aad(userId, "access_token")),
+      refreshTokenEnc: cipher.encrypt(tokens.refreshToken, aad(userId, "refresh_token")),
+      // Measured from before the request, so we err on the early side.
+      expiresAt: tokens.expiresInSeconds === null ? null : new Date(startedAt + tokens.expiresInSeconds * 1000),
+      ...(tokens.scopes ? { scopes: tokens.scopes.join(" ") } : {}),
+      refreshGeneration: row.refreshGeneration + 1,
+    });
     log.info("gitlab token refreshed", { connectionId: row.id, generation: row.refreshGeneration + 1 });
     return { token: tokens.accessToken };
   });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { systemProbes } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { startQueue, type JobQueue } from "./queue";
+import { systemProbesOfJob } from "./testing/queries";
 import { startWorker, type RunningWorker } from "./worker";
 import { handlers } from "./handlers";
 
@@ -40,7 +39,7 @@ describe(`job queue on ${process.env.TEST_DB ?? "pglite"}`, () => {
       return j?.state === "completed" ? j : undefined;
     });
     expect(job.output).toEqual({ pid: process.pid });
-    const rows = await tdb.handle.db.select().from(systemProbes).where(eq(systemProbes.jobId, id));
+    const rows = await systemProbesOfJob(tdb.handle.db, id);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.label).toBe("hello");
     expect(rows[0]?.finishedAt).toBeInstanceOf(Date);
@@ -59,7 +58,7 @@ describe(`job queue on ${process.env.TEST_DB ?? "pglite"}`, () => {
       return j?.state === "completed" ? j : undefined;
     }, 30_000);
     expect(job.retryCount).toBeGreaterThanOrEqual(1);
-    const rows = await tdb.handle.db.select().from(systemProbes).where(eq(systemProbes.jobId, id));
+    const rows = await systemProbesOfJob(tdb.handle.db, id);
     expect(rows.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { systemProbes } from "@/db/schema";
 import { createTestDatabase, testDbKind, type TestDatabase } from "@/lib/testing/db";
 import { spawnTsx, waitUntil, type Spawned } from "@/lib/testing/processes";
 import { startQueue, type JobQueue } from "./queue";
+import { listSystemProbes, systemProbesOfJob } from "./testing/queries";
 
 // Separate worker processes only exist with a real Postgres (PGlite is single-process by design).
 describe.runIf(testDbKind() === "postgres")("npm run worker processes (Postgres)", () => {
@@ -26,7 +25,7 @@ describe.runIf(testDbKind() === "postgres")("npm run worker processes (Postgres)
   }
 
   async function probesFor(jobId: string) {
-    return tdb.handle.db.select().from(systemProbes).where(eq(systemProbes.jobId, jobId));
+    return systemProbesOfJob(tdb.handle.db, jobId);
   }
 
   async function state(id: string) {
@@ -51,7 +50,7 @@ describe.runIf(testDbKind() === "postgres")("npm run worker processes (Postgres)
     await waitUntil(() => a.output().includes("worker started") && b.output().includes("worker started"), 30_000, "workers to start");
     const ids = await Promise.all(Array.from({ length: 24 }, (_, i) => queue.send("system.probe", { label: `load-${i}`, sleepMs: 150 })));
     await waitUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === "completed"), 60_000, "all jobs to complete");
-    const rows = (await tdb.handle.db.select().from(systemProbes)).filter((r) => ids.includes(r.jobId));
+    const rows = (await listSystemProbes(tdb.handle.db)).filter((r) => ids.includes(r.jobId));
     expect(rows).toHaveLength(ids.length);
     expect(new Set(rows.map((r) => r.jobId)).size).toBe(ids.length);
     const pids = new Set(rows.map((r) => r.workerPid));

@@ -1,10 +1,9 @@
-import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { resourceTypes, webhookInstallations } from "@/db/schema";
+import { resourceTypes } from "@/db/schema";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { AppError } from "@/lib/http/app-error";
-import { ensureInstallation } from "./installations";
+import { ensureInstallation, setAutoReviewBy } from "./queries";
 import { resourceKey, type HookResource } from "./resources";
 import { openHookSession, type HookSession } from "./session";
 import { requiredLevel } from "./settings";
@@ -45,9 +44,6 @@ export async function setAutoReview(
   if (resource.coveredBy) throw new AppError("covered_by_group", 409, `${resource.fullPath} follows the setting of ${resource.coveredBy}; change it there.`);
   if (resource.accessLevel < requiredLevel(resource.type)) throw new AppError("insufficient_access", 403, noAccessMessage(resource.type, resource.accessLevel));
   const row = await ensureInstallation(db, infoOf(session.baseUrl, resource));
-  await db
-    .update(webhookInstallations)
-    .set({ autoReviewBy: input.enabled ? userId : null, autoReviewAt: input.enabled ? sql`now()` : null, updatedAt: sql`now()` })
-    .where(eq(webhookInstallations.id, row.id));
+  await setAutoReviewBy(db, row.id, input.enabled ? userId : null);
   return { resource_type: resource.type, resource_id: resource.id, auto_review: input.enabled };
 }

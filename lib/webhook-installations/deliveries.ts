@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { resourceTypes } from "@/db/schema";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { AppError } from "@/lib/http/app-error";
-import { findInstallation, projectInstallationsUnder, recentDeliveriesFor } from "./installations";
+import { findInstallation, projectInstallationsUnder, recentDeliveriesFor } from "./queries";
 import { resourceKey } from "./resources";
 import { openHookSession, type HookSession } from "./session";
 import { userResources } from "./status";

@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabConnections } from "@/db/schema";
+import { listActiveConnections } from "@/lib/gitlab/queries";
 import { jobDefinitions } from "@/lib/jobs/definitions";
 import type { JobQueue } from "@/lib/jobs/queue";
 import { getQueue } from "@/lib/jobs/send";
@@ -21,10 +20,7 @@ export async function enqueueHooksSync(queue: JobQueue, userId: string, reason: 
 
 /** Users whose GitLab connection is usable on this instance: the periodic sweep syncs each of them. */
 export async function usersToSync(db: Database, baseUrl: string): Promise<string[]> {
-  const rows = await db
-    .select({ userId: gitlabConnections.userId, baseUrl: gitlabConnections.baseUrl })
-    .from(gitlabConnections)
-    .where(and(eq(gitlabConnections.status, "active")));
+  const rows = await listActiveConnections(db);
   const wanted = normalizeBaseUrl(baseUrl).toLowerCase();
   return rows.filter((r) => normalizeBaseUrl(r.baseUrl).toLowerCase() === wanted).map((r) => r.userId);
 }

@@ -1,6 +1,6 @@
 import { GitLabError } from "@/lib/gitlab/errors";
 import { collectPages, groupProjectsPage } from "@/lib/gitlab/groups";
-import { ensureInstallation, markFailed, markInstalled, markNotInstalled, type ResourceInfo } from "./installations";
+import { ensureInstallation, markFailed, markInstalled, markNotInstalled, type ResourceInfo } from "./queries";
 import { installResource, TIER_REFUSAL, type InstallContext, type InstallMode, type InstallOutcome } from "./install";
 import { resourceLock, withLocks, type LockMode } from "./locks";
 import { mapBounded } from "./pacing";

@@ -5,7 +5,7 @@ import { collectPages, namespacePlan } from "@/lib/gitlab/groups";
 import { createHook, deleteHook, editHook, hooksPage, type GitLabHook, type HookOwner } from "@/lib/gitlab/webhooks-api";
 import { log } from "@/lib/log";
 import { createInstallationSecret } from "@/lib/webhook-receiver/installation-secret";
-import { ensureInstallation, markFailed, markInstalled, type ResourceInfo } from "./installations";
+import { ensureInstallation, markFailed, markInstalled, type ResourceInfo } from "./queries";
 import { BUSY, resourceLock, withLocks, type LockMode } from "./locks";
 import type { HookSession } from "./session";
 import { hookMatchesSpec, hookSpec, isOurHookUrl } from "./settings";

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { sql } from "drizzle-orm";
+import { advisoryXactLock, tryAdvisoryXactLock } from "@/db/advisory-locks";
 import type { Database } from "@/db/client";
 
 /**
@@ -45,11 +45,9 @@ async function withAdvisoryLocks<T>(db: Database, locks: LockRequest[], fn: (db:
     for (const lock of locks) {
       const key = lockKey(lock.key);
       if (lock.mode === "try") {
-        const rows = (await tx.execute(sql`select pg_try_advisory_xact_lock(${key}::bigint) as locked`)) as unknown as { locked: boolean }[];
-        if (!rows[0]?.locked) return BUSY;
+        if (!(await tryAdvisoryXactLock(tx, key))) return BUSY;
       } else {
-        await tx.execute(sql.raw(`set local lock_timeout = '${WAIT_SECONDS}s'`));
-        await tx.execute(sql`select pg_advisory_xact_lock(${key}::bigint)`);
+        await advisoryXactLock(tx, key, WAIT_SECONDS);
       }
     }
     return fn(tx as unknown as Database);

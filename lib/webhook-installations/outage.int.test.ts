@@ -4,15 +4,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { openDatabase, type DbHandle } from "@/db/client";
-import { webhookInstallations } from "@/db/schema";
 import { createCipherKit } from "@/lib/crypto/encryption";
 import { connectUser } from "@/lib/gitlab/testing/connected-user";
 import { TEST_REDIRECT_URI } from "@/lib/gitlab/testing/sandbox-fixture";
 import { createTestDatabase, testDbKind, type TestDatabase } from "@/lib/testing/db";
 import { spawnTsx, waitUntil, type Spawned } from "@/lib/testing/processes";
 import { createTestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
+import { updateInstallation } from "./testing/queries";
 
 /**
  * The outage, as an operator lives it: the GitLab sandbox runs as its own process, the app (web
@@ -108,7 +107,7 @@ describe("outage: app down while triggers are made, then restarted", () => {
       url: `http://127.0.0.1:${appPort}/api/gitlab/webhook`, token: secret, push_events: false, issues_events: true, note_events: true, merge_requests_events: true,
     });
     hookId = hook.id;
-    await handle.db.update(webhookInstallations).set({ gitlabHookId: hookId, installedAt: new Date(Date.now() - 60_000) }).where(eq(webhookInstallations.id, inst.installation.id));
+    await updateInstallation(handle.db, inst.installation.id, { gitlabHookId: hookId, installedAt: new Date(Date.now() - 60_000) });
     // PGlite has one writer: the app opens it next.
     if (kind === "pglite") await handle.close();
 

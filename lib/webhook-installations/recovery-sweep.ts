@@ -1,6 +1,5 @@
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
-import type { DbHandle, Database } from "@/db/client";
-import { conversations, webhookDeliveries, type WebhookInstallation } from "@/db/schema";
+import type { DbHandle } from "@/db/client";
+import type { WebhookInstallation } from "@/db/schema";
 import { issuesUpdatedSince, mergeRequestsUpdatedSince, notesCreatedSince } from "@/lib/gitlab/catch-up";
 import type { GitLabApi } from "@/lib/gitlab/client";
 import { collectPages, groupProjectsPage } from "@/lib/gitlab/groups";
@@ -9,6 +8,7 @@ import { getProject } from "@/lib/gitlab/projects";
 import { log } from "@/lib/log";
 import { TRIGGER_LABEL } from "@/lib/resolver/trigger-types";
 import { recordDelivery } from "@/lib/webhook-receiver/record-delivery";
+import { triggerAlreadySeen } from "./queries";
 import { isStale, issueNoteTrigger, labelTrigger, mergeRequestNoteTrigger, type SweptProject, type SweptTrigger } from "./recovery-triggers";
 import { postStaleNotices } from "./stale-notice";
 
@@ -65,44 +65,12 @@ async function triggersOf(api: GitLabApi, project: SweptProject, since: Date): P
   return found.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/**
- * True when the app already knows this trigger: a conversation has its key, or a delivery of it
- * was recorded (the comment's Note Hook, or a label change of that issue received after the label
- * was added), whatever became of it (refused, ignored…). The sweep is for what was never seen.
- */
-async function alreadySeen(db: Database, t: SweptTrigger): Promise<boolean> {
-  const [conv] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.triggerKey, t.trigger.triggerKey)).limit(1);
-  if (conv) return true;
-  const attrs = t.payload.object_attributes;
-  const sameObject =
-    t.header === "Note Hook"
-      ? and(
-          inArray(webhookDeliveries.event, ["Note Hook", "Confidential Note Hook"]),
-          sql`${webhookDeliveries.payload}->'object_attributes'->>'id' = ${String(attrs.id)}`,
-          // the comment's creation; an edit delivered later does not mean the trigger was seen
-          sql`coalesce(${webhookDeliveries.payload}->'object_attributes'->>'action', 'create') = 'create'`,
-        )
-      : and(
-          inArray(webhookDeliveries.event, ["Issue Hook", "Confidential Issue Hook"]),
-          sql`${webhookDeliveries.payload}->'object_attributes'->>'iid' = ${String("iid" in attrs ? attrs.iid : -1)}`,
-          // a label change, not any Issue Hook of the issue (an edit, a test request)
-          sql`${webhookDeliveries.payload}->'changes'->'labels' is not null`,
-          gte(webhookDeliveries.receivedAt, new Date(t.at.getTime() - 2_000)),
-        );
-  const [delivery] = await db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.projectId, t.trigger.projectId), sameObject))
-    .limit(1);
-  return Boolean(delivery);
-}
-
 export async function sweepInstallation(handle: DbHandle, api: GitLabApi, installation: WebhookInstallation, opts: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { recovered: 0, stale: 0 };
   const stale: SweptTrigger[] = [];
   for (const project of await projectsOf(api, installation)) {
     for (const t of await triggersOf(api, project, opts.since)) {
-      if (await alreadySeen(handle.db, t)) continue;
+      if (await triggerAlreadySeen(handle.db, t)) continue;
       if (isStale(t, opts.now, opts.staleHours)) {
         stale.push(t);
         continue;

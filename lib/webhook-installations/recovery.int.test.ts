@@ -1,12 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { conversations, webhookDeliveries, webhookInstallations, type WebhookInstallation } from "@/db/schema";
+import type { WebhookInstallation } from "@/db/schema";
 import { startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
+import { listDeliveries } from "@/lib/webhook-receiver/testing/queries";
 import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { recoverInstallation, type RecoveryOptions } from "./recovery";
+import { conversationsOfProject, getInstallationById, listConversations, updateInstallation } from "./testing/queries";
 
 /**
  * Recovery of missed deliveries against the GitLab sandbox and the real receiver and worker: the
@@ -63,8 +64,8 @@ const api = <T>(method: string, path: string, body?: unknown) => h.api<T>("alice
 const notes = (iid: number) => api<Note[]>("GET", `/projects/${pid}/issues/${iid}/notes?sort=asc&per_page=100`);
 const hook = () => api<{ alert_status: string }>("GET", `/projects/${pid}/hooks/${hookId}`);
 const newIssue = async (title: string) => (await api<{ iid: number }>("POST", `/projects/${pid}/issues`, { title, description: "answer: done" })).iid;
-const row = async () => (await h.t.handle.db.select().from(webhookInstallations).where(eq(webhookInstallations.id, inst.installation.id)))[0]!;
-const conversationsOf = async (iid: number) => (await h.t.handle.db.select().from(conversations).where(eq(conversations.projectId, pid))).filter((c) => c.issueIid === iid);
+const row = async () => (await getInstallationById(h.t.handle.db, inst.installation.id))!;
+const conversationsOf = async (iid: number) => (await conversationsOfProject(h.t.handle.db, pid)).filter((c) => c.issueIid === iid);
 const acksOn = async (iid: number) => (await notes(iid)).filter((n) => n.body.includes("<!-- openhands-agent ack/"));
 
 beforeAll(async () => {
@@ -77,7 +78,7 @@ beforeAll(async () => {
   inst = await h.install({ resourceType: "project", resourceId: pid, resourcePath: "alice/svc", url: front.url });
   const hooks = await api<{ id: number }[]>("GET", `/projects/${pid}/hooks`);
   hookId = hooks[0]!.id;
-  await h.t.handle.db.update(webhookInstallations).set({ gitlabHookId: hookId, installedAt: new Date(Date.now() - 3_600_000) }).where(eq(webhookInstallations.id, inst.installation.id));
+  await updateInstallation(h.t.handle.db, inst.installation.id, { gitlabHookId: hookId, installedAt: new Date(Date.now() - 3_600_000) });
 }, 60_000);
 
 afterAll(async () => {
@@ -103,7 +104,7 @@ describe("recovery after an outage", () => {
       await h.gl.sandbox.settleDeliveries();
     }
     expect((await hook()).alert_status).toBe("temporarily_disabled");
-    expect(await h.t.handle.db.select().from(conversations)).toHaveLength(0);
+    expect(await listConversations(h.t.handle.db)).toHaveLength(0);
 
     front.up = true;
     const result = await recoverInstallation(h.t.handle, await row(), options());
@@ -149,12 +150,12 @@ describe("recovery after an outage", () => {
     }
     const again = await recoverInstallation(h.t.handle, await row(), options());
     expect(again).toMatchObject({ reenabled: false, resent: 0, recovered: 0, error: null });
-    await waitFor("every late delivery to be processed", async () => (await h.t.handle.db.select().from(webhookDeliveries)).every((d) => d.outcome !== "pending"), 20_000);
+    await waitFor("every late delivery to be processed", async () => (await listDeliveries(h.t.handle.db)).every((d) => d.outcome !== "pending"), 20_000);
     for (const iid of issues) {
       expect(await conversationsOf(iid)).toHaveLength(1);
       expect(await acksOn(iid)).toHaveLength(1);
     }
-    const duplicates = (await h.t.handle.db.select().from(webhookDeliveries)).filter((d) => d.reason?.includes("duplicate"));
+    const duplicates = (await listDeliveries(h.t.handle.db)).filter((d) => d.reason?.includes("duplicate"));
     expect(duplicates.length).toBeGreaterThanOrEqual(failed.length);
   });
 
@@ -179,7 +180,7 @@ describe("recovery after an outage", () => {
     front.up = true;
     // Recovery runs 25 hours later (the log is still there, the triggers are stale).
     const later = new Date(Date.now() + 25 * 3_600_000);
-    await h.t.handle.db.update(webhookInstallations).set({ sweptThrough: new Date(Date.now() - 60_000) }).where(eq(webhookInstallations.id, inst.installation.id));
+    await updateInstallation(h.t.handle.db, inst.installation.id, { sweptThrough: new Date(Date.now() - 60_000) });
     const result = await recoverInstallation(h.t.handle, await row(), options({ now: () => later }));
     expect(result).toMatchObject({ resent: 0, recovered: 0, stale: 2, error: null });
     const notices = (await notes(iid)).filter((n) => n.body.includes("<!-- openhands-agent notice/stale/"));
@@ -187,7 +188,7 @@ describe("recovery after an outage", () => {
     expect(notices[0]!.body).toMatch(/more than 24 hours old, so OpenHands has \*\*not\*\* run them/);
     expect(notices[0]!.body).toMatch(/the comment by @alice at .* UTC/);
     // A second pass over the same period posts nothing more.
-    await h.t.handle.db.update(webhookInstallations).set({ sweptThrough: new Date(Date.now() - 60_000) }).where(eq(webhookInstallations.id, inst.installation.id));
+    await updateInstallation(h.t.handle.db, inst.installation.id, { sweptThrough: new Date(Date.now() - 60_000) });
     await recoverInstallation(h.t.handle, await row(), options({ now: () => later }));
     expect((await notes(iid)).filter((n) => n.body.includes("<!-- openhands-agent notice/stale/"))).toHaveLength(1);
     expect(await conversationsOf(iid)).toHaveLength(0);

@@ -1,6 +1,5 @@
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { DbHandle, Database } from "@/db/client";
-import { webhookDeliveries, webhookInstallations, type WebhookInstallation } from "@/db/schema";
+import type { WebhookInstallation } from "@/db/schema";
 import type { GitLabApi } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
 import { collectPages, type Cursor } from "@/lib/gitlab/groups";
@@ -11,6 +10,7 @@ import { eventKindForHeader, parseWebhookEvent } from "@/lib/gitlab/webhook-even
 import { log } from "@/lib/log";
 import { postingIdentity } from "@/lib/resolver/identity";
 import { decide } from "@/lib/resolver/triggers";
+import { listInstalledHooks, markRecoveryFailed, markRecoveryRan, markReenabled, recordedIdempotencyKeys } from "./queries";
 import { sweepInstallation } from "./recovery-sweep";
 import { openHookSession, type HookSession } from "./session";
 
@@ -88,11 +88,7 @@ function eventTime(e: HookEvent): number | null {
 async function resendable(db: Database, events: HookEvent[], now: Date, staleHours: number): Promise<HookEvent[]> {
   const failed = events.filter((e) => !eventSucceeded(e));
   const keys = failed.map(eventIdempotencyKey).filter((k): k is string => k !== null);
-  const seen = new Set(
-    keys.length === 0
-      ? []
-      : (await db.select({ key: webhookDeliveries.idempotencyKey }).from(webhookDeliveries).where(inArray(webhookDeliveries.idempotencyKey, keys))).map((r) => r.key),
-  );
+  const seen = new Set(await recordedIdempotencyKeys(db, keys));
   return failed
     .filter((e) => {
       const key = eventIdempotencyKey(e);
@@ -149,10 +145,7 @@ export async function recoverInstallation(handle: DbHandle, installation: Webhoo
     const enable = await reEnable(session, owner, hookId);
     if (enable.reenabled) {
       out.reenabled = true;
-      await db
-        .update(webhookInstallations)
-        .set({ reenabledAt: now, reenabledCount: sql`${webhookInstallations.reenabledCount} + 1`, alertStatus: "executable", disabledUntil: null })
-        .where(eq(webhookInstallations.id, installation.id));
+      await markReenabled(db, installation.id, now);
       log.info("webhook re-enabled after GitLab disabled it", { installationId: installation.id, hookId });
     } else if (enable.wasDisabled) {
       out.error = "GitLab disabled the webhook and the test request that re-enables it did not succeed";
@@ -164,25 +157,19 @@ export async function recoverInstallation(handle: DbHandle, installation: Webhoo
     );
     out.recovered = out.resent + swept.recovered;
     out.stale = swept.stale;
-    await db
-      .update(webhookInstallations)
-      .set({ recoveryRanAt: now, sweptThrough: now, recoveredCount: sql`${webhookInstallations.recoveredCount} + ${out.recovered}`, recoveryError: out.error })
-      .where(eq(webhookInstallations.id, installation.id));
+    await markRecoveryRan(db, installation.id, now, out.recovered, out.error);
   } catch (err) {
     out.error = describe(err);
     out.gitlabDown = err instanceof GitLabError && (err.kind === "unreachable" || err.kind === "server_error");
     log.warn("webhook recovery failed", { installationId: installation.id, error: out.error });
-    await db.update(webhookInstallations).set({ recoveryRanAt: now, recoveryError: out.error.slice(0, 500) }).where(eq(webhookInstallations.id, installation.id));
+    await markRecoveryFailed(db, installation.id, now, out.error.slice(0, 500));
   }
   return out;
 }
 
 /** Every installed hook of the instance, one after another (each is a handful of GitLab calls). */
 export async function recoverAll(handle: DbHandle, baseUrl: string, opts: RecoveryOptions): Promise<RecoveryResult[]> {
-  const rows = await handle.db
-    .select()
-    .from(webhookInstallations)
-    .where(and(eq(webhookInstallations.baseUrl, baseUrl), eq(webhookInstallations.status, "installed"), isNotNull(webhookInstallations.gitlabHookId)));
+  const rows = await listInstalledHooks(handle.db, baseUrl);
   const results: RecoveryResult[] = [];
   for (const row of rows) results.push(await recoverInstallation(handle, row, opts));
   return results;

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { User } from "@/db/schema";
-import { getUserById } from "@/lib/users/get-user";
+import { getUserById } from "@/lib/users/queries";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { openDatabase, type DbHandle } from "@/db/client";

@@ -5,7 +5,7 @@ import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { AppError } from "@/lib/http/app-error";
 import { installFallback } from "./fallback";
 import { installResource, type InstallContext } from "./install";
-import { findInstallation, projectInstallationsUnder } from "./installations";
+import { findInstallation, projectInstallationsUnder } from "./queries";
 import { BUSY, reinstallLock, withLocks } from "./locks";
 import { resourceKey, type HookResource } from "./resources";
 import { openHookSession, type HookSession } from "./session";

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gitlabConnections, users } from "@/db/schema";
+import { insertConnection } from "@/lib/gitlab/testing/queries";
 import { scheduledJobs } from "@/lib/jobs/definitions";
 import { startQueue, type JobQueue } from "@/lib/jobs/queue";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { insertUser } from "@/lib/users/testing/queries";
 import { enqueueHooksSync, usersToSync } from "./enqueue";
 
 /** The periodic sweep is a pg-boss cron schedule; sign-ins and the sweep queue one sync per user. */
@@ -22,9 +23,8 @@ afterAll(async () => {
 let nextGitlabId = 1;
 async function addUser(name: string, baseUrl: string, status: "active" | "needs_reauth") {
   const gitlabUserId = nextGitlabId++;
-  const [u] = await tdb.handle.db.insert(users).values({ gitlabBaseUrl: baseUrl, gitlabUserId, username: name, name }).returning({ id: users.id });
-  if (!u) throw new Error("no user");
-  await tdb.handle.db.insert(gitlabConnections).values({ userId: u.id, baseUrl, gitlabUserId, username: name, accessTokenEnc: "x", status });
+  const u = await insertUser(tdb.handle.db, { gitlabBaseUrl: baseUrl, gitlabUserId, username: name, name });
+  await insertConnection(tdb.handle.db, { userId: u.id, baseUrl, gitlabUserId, username: name, accessTokenEnc: "x", status });
   return u.id;
 }
 

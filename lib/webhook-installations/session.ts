@@ -2,7 +2,8 @@ import type { Database } from "@/db/client";
 import type { CipherKit } from "@/lib/crypto";
 import { gitlabApi, withGitLab, type GitLabApi } from "@/lib/gitlab/client";
 import { GitLabError, NeedsReauthError } from "@/lib/gitlab/errors";
-import { getAccessToken, getConnectionSummary, type OAuthConfigSource } from "@/lib/gitlab/tokens";
+import { getConnectionSummary } from "@/lib/gitlab/queries";
+import { getAccessToken, type OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { RateGate } from "./pacing";
 
 /**

@@ -3,7 +3,7 @@ import type { WebhookInstallation } from "@/db/schema";
 import { GitLabError } from "@/lib/gitlab/errors";
 import { getHook } from "@/lib/gitlab/webhooks-api";
 import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
-import { installationsFor, markChecked, markHookGone, projectInstallationsUnder } from "./installations";
+import { installationsFor, markChecked, markHookGone, projectInstallationsUnder } from "./queries";
 import { mapBounded } from "./pacing";
 import { cachedResources, hookCheckCache, type HookCheck } from "./resource-cache";
 import { listResources, resourceKey, type HookResource } from "./resources";

@@ -1,13 +1,14 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { webhookDeliveries, webhookInstallations, type DeliveryOutcome } from "@/db/schema";
+import type { DeliveryOutcome } from "@/db/schema";
 import { startSandboxFixture, type SandboxFixture } from "@/lib/gitlab/testing/sandbox-fixture";
 import { hashWebhookSecret } from "@/lib/webhook-receiver/installation-secret";
+import { insertDeliveries } from "@/lib/webhook-receiver/testing/queries";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { recentDeliveries } from "./deliveries";
 import { webhookStatus } from "./status";
 import { syncUserHooks } from "./sync";
 import { APP_URL, HOOK_URL, connect, createHookAs, hooksSeed, ourHooks, resourceId } from "./testing/fixture";
+import { deleteInstallations, getInstallationByResourceId, listInstallations } from "./testing/queries";
 import type { HookSession } from "./session";
 
 let tdb: TestDatabase;
@@ -59,7 +60,7 @@ describe("hooks.sync for an owner", () => {
       merge_requests_events: true,
       push_events: false,
     });
-    const [rowInDb] = await tdb.handle.db.select().from(webhookInstallations).where(eq(webhookInstallations.resourceId, resourceId(gl, "project", "olga/tool-1")));
+    const rowInDb = await getInstallationByResourceId(tdb.handle.db, resourceId(gl, "project", "olga/tool-1"));
     expect(rowInDb?.status).toBe("installed");
     expect(rowInDb?.gitlabHookId).toBe(hook?.id);
     // GitLab holds `<installation id>.glhook_…`; we hold only its hash.
@@ -83,7 +84,7 @@ describe("hooks.sync for an owner", () => {
     const p4 = resourceId(gl, "project", "olga/tool-4");
     const p5 = resourceId(gl, "project", "olga/tool-5");
     for (const h of [...ourHooks(gl, "project", "olga/tool-4"), ...ourHooks(gl, "project", "olga/tool-5")]) gl.sandbox.store.hooks.delete(h.id);
-    await tdb.handle.db.delete(webhookInstallations).where(eq(webhookInstallations.resourceId, p4));
+    await deleteInstallations(tdb.handle.db, p4);
     const foreign = await createHookAs(gl, "olga", "projects", p4);
     const dup1 = await createHookAs(gl, "olga", "projects", p5);
     await createHookAs(gl, "olga", "projects", p5, `${HOOK_URL}/`);
@@ -187,7 +188,7 @@ describe("rate limits", () => {
 describe("recent deliveries", () => {
   it("lists the last deliveries of a row, newest first, with what the app did; fallback groups include their project hooks", async () => {
     const db = tdb.handle.db;
-    const rows = await db.select().from(webhookInstallations);
+    const rows = await listInstallations(db);
     const tool1 = rows.find((r) => r.resourcePath === "olga/tool-1");
     const shop2 = rows.find((r) => r.resourcePath === "freeco/shop-2");
     if (!tool1 || !shop2) throw new Error("installations missing");
@@ -201,7 +202,7 @@ describe("recent deliveries", () => {
       receivedAt: new Date(base + i * 1000),
     }));
     values.push({ installationId: shop2.id, idempotencyKey: "k-shop", event: "Issue Hook", outcome: "refused", reason: "the author is not a member", receivedAt: new Date(base) });
-    await db.insert(webhookDeliveries).values(values);
+    await insertDeliveries(db, values);
 
     const opts = { oauth: gl.oauth, concurrency: 3, session: await olga.session() };
     const tool = await recentDeliveries(db, olga.userId, { resource_type: "project", resource_id: resourceId(gl, "project", "olga/tool-1"), limit: 20 }, opts);
@@ -230,7 +231,7 @@ describe("hooks.sync concurrency", () => {
 describe("a Developer-only user", () => {
   it("sees their resources with a clear needs-Owner/Maintainer failure, and no hook is created", async () => {
     for (const h of [...gl.sandbox.store.hooks.values()]) gl.sandbox.store.hooks.delete(h.id);
-    await tdb.handle.db.delete(webhookInstallations);
+    await deleteInstallations(tdb.handle.db);
     await gl.resetStats();
     const report = await sync(dev);
     expect(report.noAccess).toBeGreaterThanOrEqual(2);

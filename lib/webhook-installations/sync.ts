@@ -3,7 +3,7 @@ import type { OAuthConfigSource } from "@/lib/gitlab/tokens";
 import { log } from "@/lib/log";
 import { installFallback } from "./fallback";
 import { installResource, type InstallContext, type InstallOutcome } from "./install";
-import type { ResourceInfo } from "./installations";
+import type { ResourceInfo } from "./queries";
 import { mapBounded } from "./pacing";
 import { rememberResources } from "./resource-cache";
 import { listResources, type HookResource } from "./resources";

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { webhookInstallations, type WebhookInstallation } from "@/db/schema";
+import type { WebhookInstallation } from "@/db/schema";
 import { constantTimeEqual, generateToken, sha256Hex } from "@/lib/crypto";
+import { findInstallationWithSecret } from "./queries";
 
 /**
  * Webhook secrets are `<installation id>.<glhook_…>`. GitLab sends the secret back verbatim in
@@ -82,19 +82,7 @@ export async function verifyWebhookToken(db: Database, headerValue: string | nul
   const cached = cache.get(id);
   if (cached && Date.now() - cached.at < CACHE_TTL_MS && constantTimeEqual(presented, cached.secretHash)) return cached.installation;
 
-  const [row] = await db
-    .select({
-      id: webhookInstallations.id,
-      baseUrl: webhookInstallations.baseUrl,
-      resourceType: webhookInstallations.resourceType,
-      resourceId: webhookInstallations.resourceId,
-      resourcePath: webhookInstallations.resourcePath,
-      installedBy: webhookInstallations.installedBy,
-      secretHash: webhookInstallations.secretHash,
-    })
-    .from(webhookInstallations)
-    .where(eq(webhookInstallations.id, id))
-    .limit(1);
+  const row = await findInstallationWithSecret(db, id);
   if (!row?.secretHash) {
     cache.delete(id);
     return null;

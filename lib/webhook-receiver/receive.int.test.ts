@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
 import { POST } from "@/app/api/gitlab/webhook/route";
-import { webhookDeliveries, webhookInstallations } from "@/db/schema";
 import { startQueue, type JobQueue } from "@/lib/jobs/queue";
+import { countJobs, deleteAllJobs, jobPolicies } from "@/lib/jobs/testing/queries";
 import { fixture, issueNoteEvent, labelAddedEvent, OFFICIAL_EVENTS } from "@/lib/resolver/testing/payloads";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { updateInstallation } from "@/lib/webhook-installations/testing/queries";
 import { createInstallationSecret, forgetVerifiedInstallations } from "./installation-secret";
+import { deleteAllDeliveries, getDelivery, listDeliveries } from "./testing/queries";
 import { createTestInstallation, deliveryRequest, installProcessGlobals, type TestInstallation } from "./testing/receiver-fixture";
 
 /**
@@ -20,12 +21,8 @@ let restore: () => void;
 let mine: TestInstallation;
 let other: TestInstallation;
 
-const deliveries = () => t.handle.db.select().from(webhookDeliveries);
-const jobCount = async (): Promise<number> => {
-  const rows = await t.handle.db.execute<{ n: number }>(sql`select count(*)::int as n from pgboss.job where name = 'webhook.process'`);
-  const list = Array.isArray(rows) ? rows : (rows as { rows: { n: number }[] }).rows;
-  return Number(list[0]?.n ?? 0);
-};
+const deliveries = () => listDeliveries(t.handle.db);
+const jobCount = () => countJobs(t.handle.db, "webhook.process");
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -42,8 +39,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await t.handle.db.delete(webhookDeliveries);
-  await t.handle.db.execute(sql`delete from pgboss.job`);
+  await deleteAllDeliveries(t.handle.db);
+  await deleteAllJobs(t.handle.db);
 });
 
 describe("authentication", () => {
@@ -100,7 +97,7 @@ describe("re-keyed installations", () => {
     const rekeyed = await createTestInstallation(t.handle, { baseUrl: "https://gitlab.test", resourceId: 7, resourcePath: "g/r" });
     expect((await POST(deliveryRequest(labelAddedEvent(), { token: rekeyed.secret, event: "Issue Hook" }))).status).toBe(202);
     const { secret, hash } = createInstallationSecret(rekeyed.installation.id);
-    await t.handle.db.update(webhookInstallations).set({ secretHash: hash }).where(eq(webhookInstallations.id, rekeyed.installation.id));
+    await updateInstallation(t.handle.db, rekeyed.installation.id, { secretHash: hash });
     forgetVerifiedInstallations(t.handle.db);
     expect((await POST(deliveryRequest(labelAddedEvent(), { token: rekeyed.secret, event: "Issue Hook" }))).status).toBe(401);
     expect((await POST(deliveryRequest(labelAddedEvent(), { token: secret, event: "Issue Hook" }))).status).toBe(202);
@@ -170,7 +167,7 @@ describe("recording and enqueueing", () => {
     const res = await POST(deliveryRequest(labelAddedEvent(), { token: mine.secret, event: "Issue Hook", idempotencyKey: "k-label", eventUuid: "e-label" }));
     expect(res.status).toBe(202);
     const { delivery } = (await res.json()) as { delivery: string };
-    const [row] = await t.handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery));
+    const row = await getDelivery(t.handle.db, delivery);
     expect(row).toMatchObject({ outcome: "pending", idempotencyKey: "k-label", eventUuid: "e-label", event: "Issue Hook", projectId: 1, installationId: mine.installation.id });
     expect((row?.payload as { object_kind: string }).object_kind).toBe("issue");
     expect(await jobCount()).toBe(1);
@@ -180,11 +177,7 @@ describe("recording and enqueueing", () => {
     const res = await POST(deliveryRequest(labelAddedEvent(), { token: mine.secret, event: "Issue Hook" }));
     const { delivery } = (await res.json()) as { delivery: string };
     await queue.send("webhook.process", { deliveryId: crypto.randomUUID() });
-    const rows = await t.handle.db.execute<Record<string, unknown>>(
-      sql`select retry_limit, retry_delay, retry_backoff, expire_in::text as expire_in, policy, dead_letter, state::text as state, priority,
-            date_trunc('minute', keep_until - created_on)::text as keep, singleton_key from pgboss.job where name = 'webhook.process' order by created_on`,
-    );
-    const [ours, boss] = Array.isArray(rows) ? rows : (rows as { rows: Record<string, unknown>[] }).rows;
+    const [ours, boss] = await jobPolicies(t.handle.db, "webhook.process");
     expect(ours).toEqual(boss);
     expect(ours).toMatchObject({ retry_limit: 5, retry_backoff: true, expire_in: "00:05:00", state: "created" });
     const [job] = await queue.boss.fetch<{ deliveryId: string }>("webhook.process");

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
-import { gitlabCommentPosts, webhookDeliveries } from "@/db/schema";
 import { handlers } from "@/lib/jobs/handlers";
 import { startQueue, type JobQueue } from "@/lib/jobs/queue";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestInstallation } from "./testing/receiver-fixture";
 import { recordDelivery } from "./record-delivery";
+import { ageDelivery, deliveryIds, getCommentPost, getDelivery, insertCommentPost } from "./testing/queries";
 
 /**
  * Issue 13, retention: the daily `webhooks.retention` job (run here through pg-boss and the real
@@ -35,14 +34,14 @@ afterAll(async () => {
 async function delivery(key: string, ageDays: number): Promise<string> {
   const recorded = await recordDelivery(t.handle, { installationId, idempotencyKey: key, eventUuid: null, event: "Note Hook", projectId: 7, payloadJson: '{"object_kind":"note"}', outcome: "ignored", reason: "test" });
   if (recorded.status !== "recorded") throw new Error("not recorded");
-  await t.handle.db.update(webhookDeliveries).set({ receivedAt: sql`now() - make_interval(days => ${ageDays})` }).where(eq(webhookDeliveries.id, recorded.deliveryId));
+  await ageDelivery(t.handle.db, recorded.deliveryId, ageDays);
   return recorded.deliveryId;
 }
 
 describe("webhook delivery retention", () => {
   it("ignored deliveries keep no payload", async () => {
     const id = await delivery("no-payload", 0);
-    const [row] = await t.handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+    const row = await getDelivery(t.handle.db, id);
     expect(row?.payload).toBeNull();
     expect(row?.reason).toBe("test");
   });
@@ -53,10 +52,10 @@ describe("webhook delivery retention", () => {
     const recent = await delivery("recent", 29);
     const today = await delivery("today", 0);
     // A comment-post row naming an old delivery survives it (its key still guards against reposting).
-    await t.handle.db.insert(gitlabCommentPosts).values({ key: "refusal/x", markerKey: "refusal/x", projectId: 7, noteableType: "issue", noteableIid: 1, deliveryId: old });
+    await insertCommentPost(t.handle.db, { key: "refusal/x", markerKey: "refusal/x", projectId: 7, noteableType: "issue", noteableIid: 1, deliveryId: old });
 
     await queue.send("webhooks.retention", { retentionDays: 30 });
-    const remaining = async () => (await t.handle.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)).map((r) => r.id);
+    const remaining = () => deliveryIds(t.handle.db);
     const deadline = Date.now() + 20_000;
     while ((await remaining()).includes(old) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 
@@ -64,7 +63,7 @@ describe("webhook delivery retention", () => {
     expect(left).not.toContain(old);
     expect(left).not.toContain(older);
     expect(left).toEqual(expect.arrayContaining([recent, today]));
-    const [post] = await t.handle.db.select().from(gitlabCommentPosts).where(eq(gitlabCommentPosts.key, "refusal/x"));
+    const post = await getCommentPost(t.handle.db, "refusal/x");
     expect(post?.deliveryId).toBeNull();
   });
 

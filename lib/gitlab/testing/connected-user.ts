@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
-import { users } from "@/db/schema";
 import type { CipherKit } from "@/lib/crypto";
+import { insertUser } from "@/lib/users/testing/queries";
 import type { GitLabOAuthConfig } from "../oauth";
 import { saveConnection } from "../tokens";
 import { fetchCurrentUser, oauthLogin, type OAuthLoginResult } from "./oauth-login";
@@ -25,11 +25,7 @@ export async function connectUser(
 ): Promise<ConnectedUser> {
   const tokens = await oauthLogin({ ...oauth, ...login });
   const me = await fetchCurrentUser(oauth.baseUrl, tokens.accessToken);
-  const [user] = await db
-    .insert(users)
-    .values({ gitlabBaseUrl: oauth.baseUrl, gitlabUserId: me.id, username: me.username, name: me.name })
-    .returning({ id: users.id });
-  if (!user) throw new Error("connectUser: insert returned no row");
+  const user = await insertUser(db, { gitlabBaseUrl: oauth.baseUrl, gitlabUserId: me.id, username: me.username, name: me.name });
   const { id } = await saveConnection(
     db,
     {

@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
-import { systemProbes } from "@/db/schema";
+import { insertSystemProbe, markSystemProbeFinished } from "../queries";
 import type { JobHandler } from "../worker";
 
 export const systemProbe: JobHandler<"system.probe"> = async (data, ctx) => {
-  const [row] = await ctx.db.insert(systemProbes).values({ jobId: ctx.jobId, label: data.label, workerPid: process.pid }).returning();
+  const row = await insertSystemProbe(ctx.db, { jobId: ctx.jobId, label: data.label, workerPid: process.pid });
   if (data.sleepMs > 0 && ctx.attempt < data.sleepAttempts) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, data.sleepMs);
@@ -13,6 +12,6 @@ export const systemProbe: JobHandler<"system.probe"> = async (data, ctx) => {
       });
     });
   }
-  if (row) await ctx.db.update(systemProbes).set({ finishedAt: new Date() }).where(eq(systemProbes.id, row.id));
+  if (row) await markSystemProbeFinished(ctx.db, row.id);
   return { pid: process.pid };
 };

@@ -1,6 +1,7 @@
 import type { DbHandle } from "@/db/client";
-import { webhookInstallations, type WebhookInstallation } from "@/db/schema";
+import type { WebhookInstallation } from "@/db/schema";
 import type { JobQueue } from "@/lib/jobs/queue";
+import { insertInstallation } from "@/lib/webhook-installations/testing/queries";
 import { createInstallationSecret } from "../installation-secret";
 
 /**
@@ -39,23 +40,19 @@ export async function createTestInstallation(
 ): Promise<TestInstallation> {
   const id = crypto.randomUUID();
   const { secret, hash } = createInstallationSecret(id);
-  const [installation] = await handle.db
-    .insert(webhookInstallations)
-    .values({
-      id,
-      baseUrl: input.baseUrl,
-      resourceType: input.resourceType ?? "project",
-      resourceId: input.resourceId,
-      resourcePath: input.resourcePath,
-      resourceName: input.resourcePath.split("/").at(-1) ?? input.resourcePath,
-      secretHash: hash,
-      status: "installed",
-      installedBy: input.installedBy ?? null,
-      installedAt: new Date(),
-      gitlabHookId: input.gitlabHookId ?? null,
-    })
-    .returning();
-  if (!installation) throw new Error("installation insert returned no row");
+  const installation = await insertInstallation(handle.db, {
+    id,
+    baseUrl: input.baseUrl,
+    resourceType: input.resourceType ?? "project",
+    resourceId: input.resourceId,
+    resourcePath: input.resourcePath,
+    resourceName: input.resourcePath.split("/").at(-1) ?? input.resourcePath,
+    secretHash: hash,
+    status: "installed",
+    installedBy: input.installedBy ?? null,
+    installedAt: new Date(),
+    gitlabHookId: input.gitlabHookId ?? null,
+  });
   return { installation, secret };
 }
 

@@ -1,6 +1,12 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { users, type User } from "@/db/schema";
+
+/** The user row by id, or null (a session for a deleted user finds nothing). */
+export async function getUserById(db: Database, id: string): Promise<User | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
 
 export interface GitLabProfile {
   id: number;
