@@ -4,7 +4,7 @@ import { readSse } from "@/lib/conversations/testing/fixtures";
 import type { ConversationResource } from "./schemas";
 import { startApiHarness, type ApiHarness } from "./testing/api-harness";
 import { responseValidator, validateOpenApiDocument } from "./testing/openapi-validator";
-import { dumpApiKeysTable } from "./testing/queries";
+import { rawApiKeyRows } from "@/lib/api-keys/testing/queries";
 
 /**
  * The Cloud API end to end, through HTTP semantics only: every step is a Request with an API key
@@ -208,7 +208,7 @@ describe("Cloud API", () => {
   });
 
   it("never stores a key in plaintext", async () => {
-    const rows = await dumpApiKeysTable(h.db);
+    const rows = await rawApiKeyRows(h.db);
     const dump = JSON.stringify(rows);
     for (const key of [h.dev.key, h.eve.key]) {
       expect(dump).not.toContain(key);

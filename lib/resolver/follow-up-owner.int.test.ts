@@ -4,7 +4,7 @@ import { listEvents } from "@/lib/conversations/events";
 import { getConversationRow, listConversationRows } from "@/lib/conversations/testing/queries";
 import { createSecret } from "@/lib/secrets/queries";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
-import { getUserByUsername } from "./testing/queries";
+import { findUserByUsername } from "@/lib/users/testing/queries";
 
 /**
  * Issue 13, "One owner per run": user B's `@openhands` on user A's running conversation starts B's
@@ -59,7 +59,7 @@ describe("a follow-up from another user on a running conversation", () => {
     });
 
     await h.api("nora", "POST", `/projects/${pid}/issues/${iid}/notes`, { body: "@openhands and also this" });
-    const nora = await getUserByUsername(h.t.handle.db, "nora");
+    const nora = await findUserByUsername(h.t.handle.db, "nora");
     const second = await waitFor("B's own conversation", async () => {
       const [row] = await listConversationRows(h.t.handle.db, { issueIid: iid, userId: nora!.id });
       return row;

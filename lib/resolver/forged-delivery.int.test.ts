@@ -7,7 +7,7 @@ import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture
 import type { TestInstallation } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { labelAddedEvent } from "./testing/payloads";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
-import { listDeliveryRows } from "./testing/queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 
 /**
  * A webhook body is only as trusted as the installation whose secret signed it. Someone holding one

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConversationRow, listConversationRows } from "@/lib/conversations/testing/queries";
 import { APP_URL, startHarness, waitFor, type Harness } from "./testing/harness";
-import { listDeliveryRows } from "./testing/queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 
 /**
  * The issue flow end to end: GitLab (the sandbox) delivers real webhooks to the real route handler,

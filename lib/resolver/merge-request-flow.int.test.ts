@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "@/lib/conversations/events";
 import { listConversationRows } from "@/lib/conversations/testing/queries";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
-import { listDeliveryRows } from "./testing/queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 
 /**
  * The merge request flow end to end: an `@openhands` comment on an MR (general or inline) gets its

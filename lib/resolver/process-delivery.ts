@@ -7,7 +7,8 @@ import type { ResolverConfig } from "./config";
 import { acknowledgeFollowUp, appendFollowUp } from "./follow-up";
 import { botIdentity } from "./identity";
 import { checkTriggerPermission } from "./permissions";
-import { findActiveConversation, findConversationIdByTriggerKey, getConversationById, getDelivery, getInstallation, recordOutcome } from "./queries";
+import { findActiveConversation, findConversationIdByTriggerKey, getConversationById, getDelivery, recordOutcome } from "./queries";
+import { getInstallationById } from "@/lib/webhook-installations/queries";
 import { replyWithRefusal } from "./refusal";
 import { startTriggeredConversation } from "./start-conversation";
 import { processAutoReview } from "./review/auto";
@@ -56,7 +57,7 @@ export async function processDelivery(db: Database, config: ResolverConfig, deli
     await recordOutcome(db, delivery.id, "ignored", derived.ignore);
     return { outcome: "ignored", reason: derived.ignore, conversationId: null };
   }
-  const installation = delivery.installationId ? await getInstallation(db, delivery.installationId) : null;
+  const installation = delivery.installationId ? await getInstallationById(db, delivery.installationId) : null;
   if (!installation) {
     await recordOutcome(db, delivery.id, "ignored", "the webhook installation was removed");
     return { outcome: "ignored", reason: "the webhook installation was removed", conversationId: null };

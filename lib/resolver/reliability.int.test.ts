@@ -7,7 +7,8 @@ import { postCommentOnce } from "./post-comment";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { startHarness, waitFor, type Harness } from "./testing/harness";
-import { insertCommentPost, listDeliveryRows } from "./testing/queries";
+import { insertCommentPost } from "./testing/queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 
 /**
  * What makes or breaks the integration in practice: GitLab redelivers, fires project and group

@@ -28,6 +28,11 @@ export interface ResourceInfo extends ResourceRef {
 const whereResource = (r: ResourceRef) =>
   and(eq(webhookInstallations.baseUrl, r.baseUrl), eq(webhookInstallations.resourceType, r.type), eq(webhookInstallations.resourceId, r.id));
 
+export async function getInstallationById(db: Database, id: string): Promise<WebhookInstallation | null> {
+  const [row] = await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, id)).limit(1);
+  return row ?? null;
+}
+
 export async function findInstallation(db: Database, r: ResourceRef): Promise<WebhookInstallation | null> {
   const [row] = await db.select().from(webhookInstallations).where(whereResource(r)).limit(1);
   return row ?? null;

@@ -3,11 +3,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebhookInstallation } from "@/db/schema";
 import { startHarness, waitFor, type Harness } from "@/lib/resolver/testing/harness";
-import { listDeliveries } from "@/lib/webhook-receiver/testing/queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 import { deliveryRequest } from "@/lib/webhook-receiver/testing/receiver-fixture";
 import { POST } from "@/app/api/gitlab/webhook/route";
 import { recoverInstallation, type RecoveryOptions } from "./recovery";
-import { conversationsOfProject, getInstallationById, listConversations, updateInstallation } from "./testing/queries";
+import { listConversationRows } from "@/lib/conversations/testing/queries";
+import { getInstallationById } from "./queries";
+import { updateInstallation } from "./testing/queries";
 
 /**
  * Recovery of missed deliveries against the GitLab sandbox and the real receiver and worker: the
@@ -65,7 +67,7 @@ const notes = (iid: number) => api<Note[]>("GET", `/projects/${pid}/issues/${iid
 const hook = () => api<{ alert_status: string }>("GET", `/projects/${pid}/hooks/${hookId}`);
 const newIssue = async (title: string) => (await api<{ iid: number }>("POST", `/projects/${pid}/issues`, { title, description: "answer: done" })).iid;
 const row = async () => (await getInstallationById(h.t.handle.db, inst.installation.id))!;
-const conversationsOf = async (iid: number) => (await conversationsOfProject(h.t.handle.db, pid)).filter((c) => c.issueIid === iid);
+const conversationsOf = async (iid: number) => await listConversationRows(h.t.handle.db, { projectId: pid, issueIid: iid });
 const acksOn = async (iid: number) => (await notes(iid)).filter((n) => n.body.includes("<!-- openhands-agent ack/"));
 
 beforeAll(async () => {
@@ -104,7 +106,7 @@ describe("recovery after an outage", () => {
       await h.gl.sandbox.settleDeliveries();
     }
     expect((await hook()).alert_status).toBe("temporarily_disabled");
-    expect(await listConversations(h.t.handle.db)).toHaveLength(0);
+    expect(await listConversationRows(h.t.handle.db)).toHaveLength(0);
 
     front.up = true;
     const result = await recoverInstallation(h.t.handle, await row(), options());
@@ -150,12 +152,12 @@ describe("recovery after an outage", () => {
     }
     const again = await recoverInstallation(h.t.handle, await row(), options());
     expect(again).toMatchObject({ reenabled: false, resent: 0, recovered: 0, error: null });
-    await waitFor("every late delivery to be processed", async () => (await listDeliveries(h.t.handle.db)).every((d) => d.outcome !== "pending"), 20_000);
+    await waitFor("every late delivery to be processed", async () => (await listDeliveryRows(h.t.handle.db)).every((d) => d.outcome !== "pending"), 20_000);
     for (const iid of issues) {
       expect(await conversationsOf(iid)).toHaveLength(1);
       expect(await acksOn(iid)).toHaveLength(1);
     }
-    const duplicates = (await listDeliveries(h.t.handle.db)).filter((d) => d.reason?.includes("duplicate"));
+    const duplicates = (await listDeliveryRows(h.t.handle.db)).filter((d) => d.reason?.includes("duplicate"));
     expect(duplicates.length).toBeGreaterThanOrEqual(failed.length);
   });
 

@@ -6,7 +6,7 @@ import { fixture, issueNoteEvent, labelAddedEvent, OFFICIAL_EVENTS } from "@/lib
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { updateInstallation } from "@/lib/webhook-installations/testing/queries";
 import { createInstallationSecret, forgetVerifiedInstallations } from "./installation-secret";
-import { deleteAllDeliveries, getDelivery, listDeliveries } from "./testing/queries";
+import { deleteAllDeliveries, getDelivery, listDeliveryRows } from "./testing/queries";
 import { createTestInstallation, deliveryRequest, installProcessGlobals, type TestInstallation } from "./testing/receiver-fixture";
 
 /**
@@ -21,7 +21,7 @@ let restore: () => void;
 let mine: TestInstallation;
 let other: TestInstallation;
 
-const deliveries = () => listDeliveries(t.handle.db);
+const deliveries = () => listDeliveryRows(t.handle.db);
 const jobCount = () => countJobs(t.handle.db, "webhook.process");
 
 beforeAll(async () => {

@@ -26,11 +26,6 @@ export async function recordOutcome(
     .where(eq(webhookDeliveries.id, deliveryId));
 }
 
-export async function getInstallation(db: Database, id: string): Promise<WebhookInstallation | null> {
-  const [row] = await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, id)).limit(1);
-  return row ?? null;
-}
-
 /** Installations on this GitLab (`normalizedBaseUrl`: lower case, no trailing slash) where an owner turned automatic review on. */
 export async function listAutoReviewInstallations(db: Database, normalizedBaseUrl: string): Promise<WebhookInstallation[]> {
   return db

@@ -20,7 +20,7 @@ import { createTestInstallation, installProcessGlobals, type TestInstallation } 
 import type { SeedInput } from "@gitlab-agent/gitlab-sandbox";
 import { setResolverConfig, type ResolverConfig } from "../config";
 import { runLifecycles } from "../run-lifecycle";
-import { listDeliveryRows } from "./queries";
+import { listDeliveryRows } from "@/lib/webhook-receiver/testing/queries";
 
 /**
  * Everything the GitLab flows need, wired the way production wires it, in one process:

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { conversations, webhookInstallations, type Conversation, type WebhookInstallation } from "@/db/schema";
+import { webhookInstallations, type WebhookInstallation } from "@/db/schema";
 
-/** Test-only reads and writes of webhook_installations, and of the runs recovered deliveries start. */
+/** Test-only reads and writes of webhook_installations (conversation rows: lib/conversations/testing/queries.ts). */
 
 export type NewWebhookInstallation = typeof webhookInstallations.$inferInsert;
 
@@ -14,11 +14,6 @@ export async function insertInstallation(db: Database, values: NewWebhookInstall
 
 export async function listInstallations(db: Database): Promise<WebhookInstallation[]> {
   return db.select().from(webhookInstallations);
-}
-
-export async function getInstallationById(db: Database, id: string): Promise<WebhookInstallation | null> {
-  const [row] = await db.select().from(webhookInstallations).where(eq(webhookInstallations.id, id));
-  return row ?? null;
 }
 
 /** The first row for a GitLab resource id (tests use one instance, so the id alone is enough). */
@@ -38,10 +33,3 @@ export async function deleteInstallations(db: Database, resourceId?: number): Pr
   else await db.delete(webhookInstallations).where(eq(webhookInstallations.resourceId, resourceId));
 }
 
-export async function listConversations(db: Database): Promise<Conversation[]> {
-  return db.select().from(conversations);
-}
-
-export async function conversationsOfProject(db: Database, projectId: number): Promise<Conversation[]> {
-  return db.select().from(conversations).where(eq(conversations.projectId, projectId));
-}

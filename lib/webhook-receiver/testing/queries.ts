@@ -1,16 +1,24 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gitlabCommentPosts, webhookDeliveries, type GitlabCommentPost, type WebhookDelivery } from "@/db/schema";
+import { webhookDeliveries, type DeliveryOutcome, type WebhookDelivery } from "@/db/schema";
+
+// The same rows the resolver reads and its tests stage: one definition each.
+export { getCommentPost, getDelivery } from "@/lib/resolver/queries";
+export { insertCommentPost } from "@/lib/resolver/testing/queries";
 
 /** Test-only reads and writes of webhook_deliveries and of what hangs off them. */
 
-export async function listDeliveries(db: Database): Promise<WebhookDelivery[]> {
-  return db.select().from(webhookDeliveries);
-}
-
-export async function getDelivery(db: Database, id: string): Promise<WebhookDelivery | null> {
-  const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
-  return row ?? null;
+/** Delivery rows matching all the given fields (no fields: every row). */
+export async function listDeliveryRows(db: Database, where: { outcome?: DeliveryOutcome; idempotencyKey?: string } = {}): Promise<WebhookDelivery[]> {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        where.outcome === undefined ? undefined : eq(webhookDeliveries.outcome, where.outcome),
+        where.idempotencyKey === undefined ? undefined : eq(webhookDeliveries.idempotencyKey, where.idempotencyKey),
+      ),
+    );
 }
 
 export async function deliveryIds(db: Database): Promise<string[]> {
@@ -31,11 +39,3 @@ export async function deleteAllDeliveries(db: Database): Promise<void> {
   await db.delete(webhookDeliveries);
 }
 
-export async function insertCommentPost(db: Database, values: typeof gitlabCommentPosts.$inferInsert): Promise<void> {
-  await db.insert(gitlabCommentPosts).values(values);
-}
-
-export async function getCommentPost(db: Database, key: string): Promise<GitlabCommentPost | null> {
-  const [row] = await db.select().from(gitlabCommentPosts).where(eq(gitlabCommentPosts.key, key));
-  return row ?? null;
-}
