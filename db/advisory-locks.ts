@@ -15,6 +15,8 @@ export async function tryAdvisoryXactLock(tx: Database, key: string): Promise<bo
 
 /** Waits for the lock, at most `timeoutSeconds` (then Postgres fails the statement: lock_timeout). */
 export async function advisoryXactLock(tx: Database, key: string, timeoutSeconds: number): Promise<void> {
-  await tx.execute(sql.raw(`set local lock_timeout = '${timeoutSeconds}s'`));
+  // SET takes no bind parameters, so the value is spelled out; a whole number of seconds keeps it a literal.
+  const seconds = Math.max(1, Math.trunc(timeoutSeconds));
+  await tx.execute(sql.raw(`set local lock_timeout = '${seconds}s'`));
   await tx.execute(sql`select pg_advisory_xact_lock(${key}::bigint)`);
 }

@@ -165,4 +165,11 @@ describe("the SSE stream", () => {
     expect(row?.status).toBe("failed");
     expect(enqueued).toEqual([]);
   });
+
+  it("answers a resume point past the largest seq with no events, not a database error", async () => {
+    const c = await insertConversation(db, userId);
+    await appendEvent(db, c.id, { kind: "message", text: "hello" });
+    expect(await listEvents(db, c.id, 3_000_000_000, 10)).toEqual([]);
+    expect(await listEvents(db, c.id, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+  });
 });

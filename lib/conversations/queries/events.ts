@@ -35,8 +35,17 @@ export async function insertEventLocked(tx: DbOrTx, conversationId: string, payl
   return row.seq;
 }
 
+/**
+ * `seq` is a 4-byte integer. A larger `afterSeq` ("after everything": a run that failed before building
+ * its prompt passes Number.MAX_SAFE_INTEGER; a client may send any `after` or Last-Event-ID) would make
+ * Postgres reject the statement as out of range; nothing can come after the largest int4, so the queries
+ * below answer without asking.
+ */
+const INT4_MAX = 2_147_483_647;
+
 /** Rows after `afterSeq`, oldest first, at most `limit` (clamped to 1…1000). */
 export async function listEventRows(db: Database, conversationId: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+  if (afterSeq >= INT4_MAX) return [];
   return db
     .select({ seq: conversationEvents.seq, kind: conversationEvents.kind, payload: conversationEvents.payload, createdAt: conversationEvents.createdAt })
     .from(conversationEvents)
@@ -55,12 +64,8 @@ export async function listEventRowsOfKinds(db: Database, conversationId: string,
 }
 
 /** Whether a user message newer than `afterSeq` exists (a follow-up that arrived during a run). */
-const INT4_MAX = 2_147_483_647;
-
 export async function hasUserMessageAfter(db: DbOrTx, conversationId: string, afterSeq: number): Promise<boolean> {
-  // `seq` is a 4-byte integer: a run that failed before building its prompt passes "after everything"
-  // (Number.MAX_SAFE_INTEGER), which Postgres would reject as out of range and roll back the failed
-  // status with it. Nothing can come after the largest int4, so answer without asking.
+  // an out-of-range seq would fail the statement and roll back the run's failed status with it
   if (afterSeq >= INT4_MAX) return false;
   const rows = await db
     .select({ seq: conversationEvents.seq })
