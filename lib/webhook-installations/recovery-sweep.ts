@@ -7,7 +7,7 @@ import { issueLabelEvents, labelAdds } from "@/lib/gitlab/label-events";
 import { getProject } from "@/lib/gitlab/projects";
 import { log } from "@/lib/log";
 import { TRIGGER_LABEL } from "@/lib/resolver/trigger-types";
-import { recordDelivery } from "@/lib/webhook-receiver/record-delivery";
+import { recordDelivery } from "@/lib/webhook-receiver/queries/record-delivery";
 import { triggerAlreadySeen } from "./queries";
 import { isStale, issueNoteTrigger, labelTrigger, mergeRequestNoteTrigger, type SweptProject, type SweptTrigger } from "./recovery-triggers";
 import { postStaleNotices } from "./stale-notice";

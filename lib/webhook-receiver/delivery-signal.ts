@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
  * "A delivery was just recorded": wakes the worker at once instead of leaving the job to pg-boss's
  * next poll (0.5 s), which dominated the time to acknowledge a trigger.
  * - Postgres: the receiver's insert statement itself runs `pg_notify(DELIVERY_CHANNEL, …)`
- *   (record-delivery.ts), so the signal is sent exactly when the row and its job commit, and reaches
+ *   (queries/record-delivery.ts), so the signal is sent exactly when the row and its job commit, and reaches
  *   workers in other processes; they LISTEN (lib/jobs/delivery-wakeup.ts).
  * - PGlite: one process holds the database, so the worker is in this process: an in-process event.
  * The signal carries nothing but a wake-up; the worker fetches jobs from the queue as usual, so a

@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 import { decide } from "@/lib/resolver/triggers";
 import { verifyWebhookToken } from "./installation-secret";
 import { readBodyCapped } from "./read-body";
-import { recordDelivery } from "./record-delivery";
+import { recordDelivery } from "./queries/record-delivery";
 
 /**
  * `POST /api/gitlab/webhook`, in the fixed order of style.md §10:

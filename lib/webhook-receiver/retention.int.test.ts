@@ -4,7 +4,7 @@ import { startQueue, type JobQueue } from "@/lib/jobs/queue";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestInstallation } from "./testing/receiver-fixture";
-import { recordDelivery } from "./record-delivery";
+import { recordDelivery } from "./queries/record-delivery";
 import { ageDelivery, deliveryIds, getCommentPost, getDelivery, insertCommentPost } from "./testing/queries";
 
 /**

@@ -25,7 +25,7 @@ export async function deliveryIds(db: Database): Promise<string[]> {
   return (await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)).map((r) => r.id);
 }
 
-/** Deliveries written directly, as if received earlier (the receiver itself goes through record-delivery.ts). */
+/** Deliveries written directly, as if received earlier (the receiver itself goes through queries/record-delivery.ts). */
 export async function insertDeliveries(db: Database, values: (typeof webhookDeliveries.$inferInsert)[]): Promise<void> {
   await db.insert(webhookDeliveries).values(values);
 }

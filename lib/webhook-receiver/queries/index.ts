@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { webhookDeliveries, webhookInstallations, type WebhookInstallation } from "@/db/schema";
 
 /**
- * Queries of the webhook receiver. Deliveries themselves are written by record-delivery.ts, in one
+ * Queries of the webhook receiver. Deliveries themselves are written by ./record-delivery.ts (raw SQL), in one
  * SQL statement together with their job (see there why).
  */
 

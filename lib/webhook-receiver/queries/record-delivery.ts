@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DbHandle } from "@/db/client";
 import type { DeliveryOutcome } from "@/db/schema";
-import { DELIVERY_CHANNEL, signalLocalDelivery } from "./delivery-signal";
+import { DELIVERY_CHANNEL, signalLocalDelivery } from "../delivery-signal";
 
 /**
  * Records a delivery and, for a pending one, enqueues its `webhook.process` job, ATOMICALLY: both
