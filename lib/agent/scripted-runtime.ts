@@ -104,7 +104,20 @@ async function runScripted(task: AgentTask, emit: EmitFn): Promise<AgentResult> 
     return { outcome: "not_resolved", summary };
   }
 
-  const signal = AbortSignal.any([task.signal, AbortSignal.timeout(timerMs(task.timeoutMs))]);
+  // Not AbortSignal.any([task.signal, AbortSignal.timeout(ms)]): Node holds a composite signal's sources
+  // weakly, so a timeout signal nothing else references can be garbage-collected before it fires, and
+  // the run then never times out (nodejs/node#57736; seen as a flaky timed-out test). The timer's
+  // closure keeps this controller alive until it fires or the run ends.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timerMs(task.timeoutMs));
+  try {
+    return await follow(task, emit, instructions, AbortSignal.any([task.signal, deadline.signal]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function follow(task: AgentTask, emit: EmitFn, instructions: ReturnType<typeof parseInstructions>, signal: AbortSignal): Promise<AgentResult> {
   const done: string[] = [];
   const answers: string[] = [];
   const findings: ReviewFindingInput[] = [];

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent } from "./events";
 import { createRuntime, type AgentTask } from "./runtime";
@@ -144,6 +146,21 @@ describe("scripted runtime", () => {
     const { result } = await run("sleep 30", { timeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result).toMatchObject({ outcome: "failed", timedOut: true });
+  });
+
+  it("still times out when the garbage collector runs meanwhile (nodejs/node#57736)", async () => {
+    // A timeout signal held only by AbortSignal.any() could be collected and never fire; collect hard
+    // while the agent sleeps and expect the time limit to end the run anyway.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const collecting = setInterval(gc, 20);
+    try {
+      const outcome = run("sleep 30", { timeoutMs: 400 }).then(({ result }) => result);
+      const stuck = new Promise<"stuck">((resolve) => setTimeout(() => resolve("stuck"), 10_000).unref());
+      expect(await Promise.race([outcome, stuck])).toMatchObject({ outcome: "failed", timedOut: true });
+    } finally {
+      clearInterval(collecting);
+    }
   });
 
   it("kills a running `run:` command when cancelled", async () => {
