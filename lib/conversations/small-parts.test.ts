@@ -4,6 +4,7 @@ import { secretNameSchema } from "@/lib/secrets/validation";
 import { agentSettings } from "./agent-settings";
 import { Semaphore } from "./semaphore";
 import { canTransition } from "./status";
+import { pausedBeforeTick } from "./sweeper";
 import { workBranchName } from "./work-branch";
 
 describe("workBranchName", () => {
@@ -73,5 +74,19 @@ describe("AGENT_* configuration", () => {
     expect(() => parseEnv({ ...base, AGENT_RUNTIME: "docker" })).toThrow(/AGENT_RUNTIME must be scripted or command/);
     expect(() => parseEnv({ ...base, AGENT_TIMEOUT: "1" })).toThrow(/AGENT_TIMEOUT must be at least 5 seconds/);
     expect(() => parseEnv({ ...base, AGENT_CONCURRENCY: "0" })).toThrow(/AGENT_CONCURRENCY/);
+  });
+});
+
+describe("the sweeper after a pause of its own process", () => {
+  const every = 10_000;
+  it("sweeps on time, and when a tick is merely a little late", () => {
+    expect(pausedBeforeTick(0, every, every, false)).toBe(false);
+    expect(pausedBeforeTick(0, every + 900, every, false)).toBe(false);
+  });
+  it("stands aside once when the process was frozen, so its own runs can beat their heartbeats first", () => {
+    expect(pausedBeforeTick(0, every + 27_000, every, false)).toBe(true);
+  });
+  it("never stands aside twice in a row, so a process whose timers are always late still sweeps", () => {
+    expect(pausedBeforeTick(0, every + 27_000, every, true)).toBe(false);
   });
 });

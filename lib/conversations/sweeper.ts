@@ -76,9 +76,29 @@ async function requeueOrphans(db: Database, opts: SweepOptions): Promise<string[
 }
 
 /** Sweep now and then every `everyMs` until stopped (in each worker process). */
+/**
+ * Whether a sweep tick should stand aside because this process itself was just frozen (a long GC, a
+ * blocked event loop, a suspended VM): its own runs could not beat their heartbeats either, and the
+ * overdue timers fire in creation order, so the sweeper could see our own live runs as stale before
+ * their heartbeats are written. Standing aside once costs one interval; never twice in a row, so a
+ * process whose timers are always late still sweeps. (Seen once in e2e: a 27 s pause of the web
+ * process interrupted its own healthy run.)
+ */
+export function pausedBeforeTick(lastTickAt: number, now: number, everyMs: number, skippedLast: boolean): boolean {
+  return !skippedLast && now - lastTickAt > everyMs + PAUSE_TOLERANCE_MS;
+}
+const PAUSE_TOLERANCE_MS = 1_000;
+
 export function startSweeper(db: Database, opts: SweepOptions & { everyMs: number }): { stop(): Promise<void> } {
   let current: Promise<unknown> | null = null;
+  let lastTickAt = Date.now();
+  let skippedLast = false;
   const tick = () => {
+    const now = Date.now();
+    const paused = pausedBeforeTick(lastTickAt, now, opts.everyMs, skippedLast);
+    lastTickAt = now;
+    skippedLast = paused;
+    if (paused) return;
     // A slow sweep is not stacked on: the next tick simply skips.
     if (current) return;
     current = sweepConversations(db, opts)
