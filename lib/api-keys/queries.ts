@@ -8,6 +8,9 @@ import { apiKeys, users, type ApiKey, type User } from "@/db/schema";
  * authentication looks a key up without an owner, by its hash, to find the owner.
  */
 
+/** One of the user's keys: every change a user makes to a key goes through this predicate. */
+const ownKey = ({ id, userId }: { id: string; userId: string }) => and(eq(apiKeys.id, id), eq(apiKeys.userId, userId));
+
 export interface NewApiKeyRow {
   userId: string;
   name: string;
@@ -28,23 +31,23 @@ export async function listApiKeyRows(db: Database, userId: string): Promise<ApiK
   return db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
-export async function getApiKey(db: Database, { id, userId }: { id: string; userId: string }): Promise<ApiKey | null> {
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId))).limit(1);
+export async function getApiKey(db: Database, ref: { id: string; userId: string }): Promise<ApiKey | null> {
+  const [row] = await db.select().from(apiKeys).where(ownKey(ref)).limit(1);
   return row ?? null;
 }
 
 /** Sets revoked_at on one of the user's keys unless already set; null when nothing changed. */
-export async function markApiKeyRevoked(db: Database, { id, userId }: { id: string; userId: string }, now: Date): Promise<ApiKey | null> {
+export async function markApiKeyRevoked(db: Database, ref: { id: string; userId: string }, now: Date): Promise<ApiKey | null> {
   const [updated] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId)), isNull(apiKeys.revokedAt)))
+    .where(and(ownKey(ref), isNull(apiKeys.revokedAt)))
     .returning();
   return updated ?? null;
 }
 
-export async function deleteApiKeyRow(db: Database, { id, userId }: { id: string; userId: string }): Promise<void> {
-  await db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId)));
+export async function deleteApiKeyRow(db: Database, ref: { id: string; userId: string }): Promise<void> {
+  await db.delete(apiKeys).where(ownKey(ref));
 }
 
 /**

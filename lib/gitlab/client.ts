@@ -152,7 +152,7 @@ export async function withUserGitLab<T>(
     if (err instanceof GitLabError && err.kind === "unauthorized" && err.tokenProblem === "revoked") {
       // A token we obtained a moment ago is already revoked: the authorisation itself is gone.
       const reason = "GitLab revoked the access token";
-      throw new NeedsReauthError(await markNeedsReauth(db, userId, reason), reason);
+      throw new NeedsReauthError(await markNeedsReauth(db, { userId }, reason), reason);
     }
     throw err;
   }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { gitlabConnections, type ConnectionStatus, type GitlabConnection } from "@/db/schema";
 import { log } from "@/lib/log";
@@ -79,20 +79,18 @@ export async function lockConnection(tx: Database, connectionId: string): Promis
   return row ?? null;
 }
 
-/** Marks the user's connection as needing re-authorisation; returns its id, or null when there is none. */
-export async function markNeedsReauth(db: Database, userId: string, reason: string): Promise<string | null> {
+/**
+ * Marks a connection as needing re-authorisation, by its owner or (inside the refresh transaction,
+ * on the row lockConnection holds) by its id; returns its id, or null when there is none.
+ */
+export async function markNeedsReauth(db: Database, which: { userId: string } | { connectionId: string }, reason: string): Promise<string | null> {
   const rows = await db
     .update(gitlabConnections)
     .set({ status: "needs_reauth", lastError: reason, updatedAt: new Date() })
-    .where(eq(gitlabConnections.userId, userId))
+    .where("userId" in which ? eq(gitlabConnections.userId, which.userId) : eq(gitlabConnections.id, which.connectionId))
     .returning({ id: gitlabConnections.id });
   if (rows[0]) log.warn("gitlab connection needs re-authorisation", { connectionId: rows[0].id, reason });
   return rows[0]?.id ?? null;
-}
-
-/** The same mark, on the row locked by lockConnection (inside its transaction). */
-export async function markConnectionNeedsReauth(tx: Database, connectionId: string, reason: string): Promise<void> {
-  await tx.update(gitlabConnections).set({ status: "needs_reauth", lastError: reason, updatedAt: new Date() }).where(eq(gitlabConnections.id, connectionId));
 }
 
 /** What a refresh writes: the new envelopes and the generation after this rotation. */
@@ -127,5 +125,5 @@ export async function listActiveConnections(db: Database): Promise<{ userId: str
   return db
     .select({ userId: gitlabConnections.userId, baseUrl: gitlabConnections.baseUrl })
     .from(gitlabConnections)
-    .where(and(eq(gitlabConnections.status, "active")));
+    .where(eq(gitlabConnections.status, "active"));
 }

@@ -4,7 +4,7 @@ import { appCipher, type CipherKit } from "@/lib/crypto";
 import { log } from "@/lib/log";
 import { GitLabError, NeedsReauthError } from "./errors";
 import { RefreshRejectedError, refreshAccessToken, type GitLabOAuthConfig } from "./oauth";
-import { getConnection, lockConnection, markConnectionNeedsReauth, saveRefreshedConnection, upsertConnection } from "./queries";
+import { getConnection, lockConnection, markNeedsReauth, saveRefreshedConnection, upsertConnection } from "./queries";
 
 /**
  * The one place GitLab tokens come from. Refresh tokens are single-use: whoever refreshes second
@@ -136,8 +136,7 @@ async function refreshUnderLock(db: Database, connectionId: string, userId: stri
     if (current !== opts.rejectedToken && isFresh(row, marginSeconds, Date.now())) return { token: current };
 
     const markAndFail = async (reason: string): Promise<LockedOutcome> => {
-      await markConnectionNeedsReauth(tx, row.id, reason);
-      log.warn("gitlab connection needs re-authorisation", { connectionId: row.id, reason });
+      await markNeedsReauth(tx, { connectionId: row.id }, reason);
       return { reauth: new NeedsReauthError(row.id, reason) };
     };
     if (!row.refreshTokenEnc) return markAndFail("the access token expired and GitLab issued no refresh token");

@@ -23,15 +23,3 @@ export async function findLinkedUser(db: Database, baseUrl: string, gitlabUserId
     .limit(1);
   return row ?? null;
 }
-
-/** The owner who turned automatic review on, as the permission check needs them; null when gone. */
-export async function getReviewOwner(db: Database, userId: string): Promise<{ id: string; gitlabUserId: number; username: string } | null> {
-  const [row] = await db.select({ id: users.id, gitlabUserId: users.gitlabUserId, username: users.username }).from(users).where(eq(users.id, userId)).limit(1);
-  return row ?? null;
-}
-
-/** A user's GitLab id (a review posted as its owner knows which notes are theirs). */
-export async function getGitLabUserId(db: Database, userId: string): Promise<number | null> {
-  const [row] = await db.select({ id: users.gitlabUserId }).from(users).where(eq(users.id, userId)).limit(1);
-  return row?.id ?? null;
-}

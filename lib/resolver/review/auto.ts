@@ -11,7 +11,8 @@ import { log } from "@/lib/log";
 import type { ResolverConfig } from "../config";
 import { userIdentity } from "../identity";
 import { checkTriggerPermission } from "../permissions";
-import { findActiveMergeRequestRun, findConversationIdByTriggerKey, getConversationById, getReviewOwner, insertConversationOnce, listAutoReviewInstallations, recordOutcome } from "../queries";
+import { getUserById } from "@/lib/users/queries";
+import { findActiveMergeRequestRun, findConversationIdByTriggerKey, getConversationById, insertConversationOnce, listAutoReviewInstallations, recordOutcome } from "../queries";
 import type { AutoReviewCandidate } from "../trigger-types";
 import { outsideScope, scopeRefusal } from "../verify-delivery";
 import { AUTO_REVIEW_REQUEST } from "./mode";
@@ -73,7 +74,7 @@ export async function processAutoReview(
   const setting = await autoReviewSetting(db, installation.baseUrl, { id: candidate.projectId, path: candidate.projectPath });
   if (!setting?.autoReviewBy) return done(db, delivery.id, "ignored", `automatic review is off for ${candidate.projectPath} (Settings › Integrations)`);
 
-  const owner = await getReviewOwner(db, setting.autoReviewBy);
+  const owner = await getUserById(db, setting.autoReviewBy);
   if (!owner) return done(db, delivery.id, "ignored", "the owner who turned automatic review on no longer exists");
   let projectPath: string;
   let mr: z.infer<typeof mrSchema>;

@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { commentTargetOf } from "../acknowledge";
 import { mergeRequestReplyBody } from "../comments";
 import { postCommentOnce } from "../post-comment";
-import { getGitLabUserId } from "../queries";
+import { getUserById } from "@/lib/users/queries";
 import { parseReview } from "../review/findings";
 import { publishReview } from "../review/publish";
 import { finalKey, lifecycleIdentity, postFinal, type LifecycleEnv } from "./common";
@@ -29,7 +29,7 @@ export async function finishReview(
     const identity = await lifecycleIdentity(ctx, env.config);
     if (!identity) throw new Error("no GitLab account can post the review");
     // A user identity posts as the conversation's owner (lifecycleIdentity), whose GitLab id the users row holds.
-    const authorId = identity.gitlabUserId ?? (await getGitLabUserId(ctx.db, ctx.conversation.userId));
+    const authorId = identity.gitlabUserId ?? (await getUserById(ctx.db, ctx.conversation.userId))?.gitlabUserId ?? null;
     const report = await publishReview(identity.api, { projectId: conv.projectId, iid }, parsed, { conversationUrl: env.url, discarded: result.committedSha !== null, authorId, redactor: ctx.redactor });
     const inline = report.posted.length + report.alreadyPosted.length;
     const summary = `Review posted on !${iid}: ${inline} inline comment(s)${report.outsideDiff.length > 0 ? `, ${report.outsideDiff.length} finding(s) outside the diff in the summary` : ""}${parsed.kind === "invalid" ? `; the findings could not be read (${parsed.reason})` : ""}.`;
