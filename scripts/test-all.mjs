@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one closing line "N passed, N failed".
-//   static   lint + typecheck
+//   static   lint + typecheck + import cycles (madge)
 //   unit     vitest project "unit" (pure logic, GitLab sandbox)
 //   int      vitest project "integration" on PGlite, then again on Postgres when TEST_DATABASE_URL is set
 //   e2e      next build, then Playwright in the system Chromium
@@ -47,6 +47,8 @@ const stages = {
   static() {
     run("lint", "npx", ["eslint", ".", "--max-warnings=0"]);
     run("typecheck", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]);
+    // Issue 14: no import cycles in the product or the packages, type imports included.
+    run("cycles", "npm", ["run", "--silent", "cycles"]);
   },
   unit() {
     vitest("unit", "unit", { LOG_LEVEL: "warn" });
